@@ -50,3 +50,6 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
 }
 
 export { types as pgTypes };
+
+/** Injection token for the app's DatabaseHandle (pool + Kysely). */
+export const DATABASE = Symbol('DATABASE');

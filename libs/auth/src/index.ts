@@ -1,0 +1,2 @@
+export * from './auth.types';
+export * from './decorators';
