@@ -1,7 +1,20 @@
 import type { Migration } from 'kysely';
+import { eventStoreMigration } from '../../../event-store/src/postgres/0001_event_store';
+import { projectionCheckpointsMigration } from '../../../event-store/src/projections/migrations/0002_projection_checkpoints';
+import { dueTimersMigration } from '../../../timers/src/migrations/0003_due_timers';
+import { idempotencyKeysMigration } from './0004_idempotency_keys';
+import { partnersCustomersMigration } from '../../../partners/src/migrations/0010_partners_customers';
+import { catalogMigration } from '../../../catalog/src/migrations/0020_catalog';
 
 /**
  * Every migration of the project, by name; names sort in the order they run.
  * Each library keeps its migrations beside its code and registers them here.
  */
-export const migrations: Record<string, Migration> = {};
+export const migrations: Record<string, Migration> = {
+  '0001_event_store': eventStoreMigration,
+  '0002_projection_checkpoints': projectionCheckpointsMigration,
+  '0003_due_timers': dueTimersMigration,
+  '0004_idempotency_keys': idempotencyKeysMigration,
+  '0010_partners_customers': partnersCustomersMigration,
+  '0020_catalog': catalogMigration,
+};

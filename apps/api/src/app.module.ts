@@ -1,0 +1,41 @@
+import { Module, type Type } from '@nestjs/common';
+import type { ProjectionDefinition } from '../../../libs/event-store/src/projections/projection-runner';
+import type { TimerRule } from '../../../libs/timers/src/timer-rules';
+import type { TimerProcessor } from '../../../libs/timers/src/timer-service';
+import { CustomersProjection } from '../../../libs/customers/src/read-models/customers.projection';
+import { PartnersProjection } from '../../../libs/partners/src/read-models/partners.projection';
+import { CatalogProjection } from '../../../libs/catalog/src/read-models/catalog.projection';
+import { PricesProjection } from '../../../libs/catalog/src/read-models/prices.projection';
+import { PromotionsProjection } from '../../../libs/catalog/src/read-models/promotions.projection';
+import { CustomersApiModule } from './customers/customers-api.module';
+import { PartnersApiModule } from './partners/partners-api.module';
+import { CatalogApiModule } from './catalog/catalog-api.module';
+
+/**
+ * The features of the application. Add each feature here:
+ * - its Nest module (command/query handlers, controllers) to `imports` of AppModule;
+ * - its projections to FEATURE_PROJECTIONS (the due-timers projection is added for you);
+ * - its timer rules and processors to FEATURE_TIMER_RULES / FEATURE_TIMER_PROCESSORS.
+ * The same AppModule runs in api processes (controllers mounted) and worker processes (handlers
+ * only), so timer processors can send the features' commands anywhere.
+ */
+export const FEATURE_PROJECTIONS: ProjectionDefinition[] = [
+  PartnersProjection,
+  CustomersProjection,
+  CatalogProjection,
+  PricesProjection,
+  PromotionsProjection,
+];
+
+export const FEATURE_TIMER_RULES: TimerRule[] = [];
+
+export const FEATURE_TIMER_PROCESSORS: Array<Type<TimerProcessor> | TimerProcessor> = [];
+
+@Module({
+  imports: [
+    PartnersApiModule,
+    CustomersApiModule,
+    CatalogApiModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,3 @@
+export * from './idempotency.store';
+export * from './idempotency.interceptor';
+export * from './idempotency-cleanup.service';

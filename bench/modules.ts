@@ -1,0 +1,8 @@
+import type { BenchModule } from './support';
+
+/** Every benchmark, in run order. Add one with one line: `() => import('./x.bench').then((m) => m.xBench),`. */
+export const benchModules: Array<() => Promise<BenchModule>> = [
+  () => import('./event-store.bench').then((m) => m.appendBench),
+  () => import('./event-store.bench').then((m) => m.handleCommandBench),
+  () => import('./projection-rebuild.bench').then((m) => m.projectionRebuildBench),
+];

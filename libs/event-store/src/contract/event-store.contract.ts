@@ -1,0 +1,342 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import type { Decider, EventMetadata, RecordedEvent } from '../../../core/src';
+import { handleCommand, type CommandContext } from '../handle-command';
+import { WrongExpectedVersionError, type EventStore, type EventToAppend } from '../port';
+
+export interface EventStoreFixture {
+  store: EventStore;
+  /** Releases what the factory created (e.g. drops a test database); `store.close()` is called first. */
+  teardown?(): Promise<void>;
+}
+
+export interface EventStoreContractOptions {
+  /** Registers the suite as skipped (e.g. no server to run it against). */
+  skip?: boolean;
+  /** The factory gives a store with an empty log (a fresh store or database). */
+  emptyAtStart?: boolean;
+}
+
+/**
+ * The behaviour every EventStore adapter must have. Each test works on its own stream names,
+ * so the suite also runs against a store that holds other events (EventStoreDB).
+ */
+export function eventStoreContract(
+  name: string,
+  factory: () => Promise<EventStoreFixture>,
+  options: EventStoreContractOptions = {},
+): void {
+  const suite = options.skip ? describe.skip : describe;
+
+  suite(`EventStore contract: ${name}`, () => {
+    let fixture: EventStoreFixture;
+    let store: EventStore;
+
+    beforeAll(async () => {
+      fixture = await factory();
+      store = fixture.store;
+    });
+
+    afterAll(async () => {
+      await store?.close();
+      await fixture?.teardown?.();
+    });
+
+    (options.emptyAtStart ? it : it.skip)('has no head position and nothing to read while the log is empty', async () => {
+      expect(await store.headPosition()).toBeNull();
+      expect(await store.readAll(null, 10)).toEqual([]);
+    });
+
+    it('reads a missing stream as version -1 with no events', async () => {
+      expect(await store.readStream(uniqueStream())).toEqual({ version: -1, events: [] });
+    });
+
+    it('appends to a new stream and reads the events back in order', async () => {
+      const stream = uniqueStream();
+      const events = [event('Opened', { n: 1 }), event('Renamed', { n: 2 }), event('Closed', { n: 3 })];
+
+      const result = await store.appendToStream(stream, -1, events);
+
+      expect(result).toEqual({ nextExpectedVersion: 2 });
+      const slice = await store.readStream(stream);
+      expect(slice.version).toBe(2);
+      expect(slice.events.map((e) => [e.eventId, e.type, e.data, e.streamName, e.streamVersion])).toEqual(
+        events.map((e, index) => [e.eventId, e.type, e.data, stream, index]),
+      );
+      for (const recorded of slice.events) {
+        expect(new Date(recorded.recordedAt).toISOString()).toBe(recorded.recordedAt);
+      }
+    });
+
+    it('appends at the current version and returns the next expected version', async () => {
+      const stream = uniqueStream();
+      await store.appendToStream(stream, -1, [event('Opened')]);
+      expect(await store.appendToStream(stream, 0, [event('Renamed'), event('Renamed')])).toEqual({ nextExpectedVersion: 2 });
+      expect(await store.appendToStream(stream, 2, [event('Closed')])).toEqual({ nextExpectedVersion: 3 });
+      expect((await store.readStream(stream)).events.map((e) => e.type)).toEqual(['Opened', 'Renamed', 'Renamed', 'Closed']);
+    });
+
+    it('refuses a stale expected version with the actual version and writes nothing', async () => {
+      const stream = uniqueStream();
+      await store.appendToStream(stream, -1, [event('Opened'), event('Renamed')]);
+
+      const error = await store.appendToStream(stream, 0, [event('Closed')]).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(WrongExpectedVersionError);
+      expect(error).toMatchObject({ stream, expected: 0, actual: 1 });
+      expect((await store.readStream(stream)).version).toBe(1);
+    });
+
+    it('refuses an expected version ahead of the stream, and -1 for a stream that exists', async () => {
+      const stream = uniqueStream();
+      await expect(store.appendToStream(stream, 0, [event('Opened')])).rejects.toMatchObject({ expected: 0, actual: -1 });
+      await store.appendToStream(stream, -1, [event('Opened')]);
+      await expect(store.appendToStream(stream, 5, [event('Closed')])).rejects.toMatchObject({ expected: 5, actual: 0 });
+      const error = await store.appendToStream(stream, -1, [event('Opened')]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WrongExpectedVersionError);
+      expect(error).toMatchObject({ expected: -1, actual: 0 });
+      expect((await store.readStream(stream)).version).toBe(0);
+    });
+
+    it("appends with 'any' to a new and to an existing stream", async () => {
+      const stream = uniqueStream();
+      expect(await store.appendToStream(stream, 'any', [event('Opened')])).toEqual({ nextExpectedVersion: 0 });
+      expect(await store.appendToStream(stream, 'any', [event('Renamed'), event('Closed')])).toEqual({ nextExpectedVersion: 2 });
+      expect((await store.readStream(stream)).events.map((e) => e.streamVersion)).toEqual([0, 1, 2]);
+    });
+
+    it('treats a re-append of the same event ids at the same expected version as a no-op', async () => {
+      const stream = uniqueStream();
+      const before = await store.headPosition();
+      const first = [event('Opened'), event('Renamed')];
+      await store.appendToStream(stream, -1, first);
+      const second = [event('Closed')];
+      await store.appendToStream(stream, 1, second);
+
+      expect(await store.appendToStream(stream, -1, first)).toEqual({ nextExpectedVersion: 1 });
+      expect(await store.appendToStream(stream, 1, second)).toEqual({ nextExpectedVersion: 2 });
+
+      const slice = await store.readStream(stream);
+      expect(slice.events.map((e) => e.eventId)).toEqual([...first, ...second].map((e) => e.eventId));
+      const logged = (await readAllFrom(store, before)).filter((e) => e.streamName === stream);
+      expect(logged).toHaveLength(3);
+    });
+
+    it('refuses different event ids at an expected version that is already taken', async () => {
+      const stream = uniqueStream();
+      await store.appendToStream(stream, -1, [event('Opened')]);
+      const error = await store.appendToStream(stream, -1, [event('Opened')]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WrongExpectedVersionError);
+      expect(error).toMatchObject({ actual: 0 });
+      expect((await store.readStream(stream)).events).toHaveLength(1);
+    });
+
+    it('refuses an event id that is not a UUID', async () => {
+      const stream = uniqueStream();
+      await expect(store.appendToStream(stream, -1, [{ ...event('Opened'), eventId: 'not-a-uuid' }])).rejects.toThrow(TypeError);
+      expect((await store.readStream(stream)).version).toBe(-1);
+    });
+
+    it('reads all streams in log order, strictly after the given position, at most limit events', async () => {
+      const before = await store.headPosition();
+      const [a, b] = [uniqueStream(), uniqueStream()];
+      await store.appendToStream(a, -1, [event('A0'), event('A1')]);
+      await store.appendToStream(b, -1, [event('B0')]);
+      await store.appendToStream(a, 1, [event('A2')]);
+      await store.appendToStream(b, 0, [event('B1'), event('B2')]);
+
+      const all = (await readAllFrom(store, before)).filter((e) => e.streamName === a || e.streamName === b);
+      expect(all.map((e) => e.type)).toEqual(['A0', 'A1', 'B0', 'A2', 'B1', 'B2']);
+      expectIncreasing(all.map((e) => e.position));
+
+      const firstTwo = await store.readAll(before, 2);
+      expect(firstTwo).toHaveLength(2);
+      expect(firstTwo.map((e) => e.type)).toEqual(['A0', 'A1']);
+      const next = await store.readAll(firstTwo[1].position, 1);
+      expect(next.map((e) => e.type)).toEqual(['B0']);
+      expect(await store.readAll(before, 0)).toEqual([]);
+
+      // Paging one event at a time sees exactly what one big read sees.
+      expect((await readAllFrom(store, before, 1)).filter((e) => e.streamName === a || e.streamName === b)).toEqual(all);
+      // readAll returns the same fields as readStream.
+      expect(all.filter((e) => e.streamName === a)).toEqual((await store.readStream(a)).events);
+    });
+
+    it('reports the head position: the last event readAll can return', async () => {
+      const stream = uniqueStream();
+      await store.appendToStream(stream, -1, [event('Opened'), event('Closed')]);
+
+      const head = await store.headPosition();
+
+      expect(head).not.toBeNull();
+      const slice = await store.readStream(stream);
+      expect(head! >= slice.events[1].position).toBe(true);
+      expect(await store.readAll(head, 10)).toEqual([]);
+      await store.appendToStream(stream, 1, [event('Reopened')]);
+      const moved = await store.headPosition();
+      expect(moved! > head!).toBe(true);
+      expect((await store.readAll(head, 10)).map((e) => e.position)).toContain(moved);
+    });
+
+    it('round-trips data and metadata as JSON', async () => {
+      const stream = uniqueStream();
+      const data = {
+        text: 'quotes " and \\ backslash, unicode é 漢字 🚀',
+        amount: { minor: 123456789, currency: 'EUR' },
+        list: [1, 'two', { three: [3] }, null, true],
+        date: '2025-01-31',
+      };
+      const metadata: EventMetadata = {
+        eventId: randomUUID(),
+        correlationId: randomUUID(),
+        causationId: 'command-1',
+        actor: { userId: 'user-1', tenantId: 'tenant-é', roles: ['partner-admin', 'operator'] },
+        occurredAt: '2025-01-31T23:59:59.999Z',
+      };
+      const appended = { eventId: metadata.eventId, type: 'Sampled', data, metadata };
+      await store.appendToStream(stream, -1, [appended]);
+
+      const [read] = (await store.readStream(stream)).events;
+      expect(read.data).toEqual(data);
+      expect(read.metadata).toEqual(metadata);
+    });
+
+    it('concurrent writers with retries: a poller sees every event exactly once, each stream in order', async () => {
+      const writers = 8;
+      const perWriter = 50;
+      const prefix = `contract_${randomUUID().replace(/-/g, '')}`;
+      // Writers 0-3 share two streams (conflicts, retries); writers 4-7 have one stream each.
+      const streamOf = (writer: number) => `${prefix}-${writer < 4 ? Math.floor(writer / 2) : writer - 2}`;
+      const conflicts = { count: 0 };
+      const counting = countingConflicts(store, conflicts);
+
+      const start = await store.headPosition();
+      let writing = true;
+      const seen: RecordedEvent[] = [];
+      const poller = (async () => {
+        let checkpoint = start;
+        for (;;) {
+          const done = !writing;
+          const batch = await store.readAll(checkpoint, 25);
+          if (batch.length > 0) {
+            expectIncreasing(checkpoint === null ? batch.map((e) => e.position) : [checkpoint, ...batch.map((e) => e.position)]);
+            checkpoint = batch[batch.length - 1].position;
+            seen.push(...batch.filter((e) => e.streamName.startsWith(prefix)));
+          } else if (done) {
+            return;
+          } else {
+            await new Promise((resolve) => setTimeout(resolve, 2));
+          }
+        }
+      })();
+
+      try {
+        await Promise.all(
+          Array.from({ length: writers }, async (_, writer) => {
+            for (let seq = 0; seq < perWriter; seq++) {
+              await handleCommand(counting, counterDecider, streamOf(writer), { writer, seq }, context(), { maxRetries: 1000 });
+            }
+          }),
+        );
+      } finally {
+        writing = false;
+        await poller;
+      }
+
+      expect(conflicts.count).toBeGreaterThan(0);
+      expect(seen).toHaveLength(writers * perWriter);
+      expect(new Set(seen.map((e) => e.eventId)).size).toBe(writers * perWriter);
+
+      const streams = [...new Set(Array.from({ length: writers }, (_, w) => streamOf(w)))];
+      for (const stream of streams) {
+        const stored = (await store.readStream(stream)).events;
+        const polled = seen.filter((e) => e.streamName === stream);
+        expect(polled.map((e) => e.eventId)).toEqual(stored.map((e) => e.eventId));
+        expect(polled.map((e) => e.streamVersion)).toEqual(stored.map((_, index) => index));
+        // No lost update: every event was decided on the state right before it.
+        expect(polled.map((e) => (e.data as CounterEvent['data']).count)).toEqual(stored.map((_, index) => index + 1));
+      }
+      for (let writer = 0; writer < writers; writer++) {
+        const mine = seen.filter((e) => (e.data as CounterEvent['data']).writer === writer);
+        expect(mine.map((e) => (e.data as CounterEvent['data']).seq)).toEqual(Array.from({ length: perWriter }, (_, seq) => seq));
+      }
+    });
+  });
+}
+
+function uniqueStream(): string {
+  return `contract_${randomUUID().replace(/-/g, '')}-${randomUUID()}`;
+}
+
+function event(type: string, data: unknown = { value: type }): EventToAppend {
+  const eventId = randomUUID();
+  return {
+    eventId,
+    type,
+    data,
+    metadata: {
+      eventId,
+      correlationId: eventId,
+      causationId: eventId,
+      actor: { userId: 'contract', tenantId: 'operator', roles: ['operator'] },
+      occurredAt: '2025-01-01T00:00:00.000Z',
+    },
+  };
+}
+
+async function readAllFrom(store: EventStore, after: string | null, pageSize = 100): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  let checkpoint = after;
+  for (;;) {
+    const page = await store.readAll(checkpoint, pageSize);
+    if (page.length === 0) return events;
+    events.push(...page);
+    checkpoint = page[page.length - 1].position;
+  }
+}
+
+function expectIncreasing(positions: string[]): void {
+  for (let i = 1; i < positions.length; i++) {
+    if (!(positions[i - 1] < positions[i])) {
+      throw new Error(`positions out of order at ${i}: ${positions[i - 1]} then ${positions[i]}`);
+    }
+  }
+}
+
+function context(): CommandContext {
+  return {
+    actor: { userId: 'contract', tenantId: 'operator', roles: ['operator'] },
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    now: new Date('2025-01-01T00:00:00.000Z'),
+  };
+}
+
+interface CounterEvent {
+  type: 'Counted';
+  data: { writer: number; seq: number; count: number };
+}
+
+const counterDecider: Decider<{ writer: number; seq: number }, { count: number }, CounterEvent> = {
+  initialState: { count: 0 },
+  decide: (command, state) => [{ type: 'Counted', data: { ...command, count: state.count + 1 } }],
+  evolve: (state) => ({ count: state.count + 1 }),
+};
+
+/** Counts the version conflicts the writers run into (to prove the test exercised retries). */
+function countingConflicts(store: EventStore, conflicts: { count: number }): EventStore {
+  return {
+    readStream: (stream) => store.readStream(stream),
+    appendToStream: async (stream, expected, events) => {
+      try {
+        return await store.appendToStream(stream, expected, events);
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError) conflicts.count++;
+        throw error;
+      }
+    },
+    readAll: (after, limit) => store.readAll(after, limit),
+    headPosition: () => store.headPosition(),
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,273 @@
+import type { Pool, QueryConfig } from 'pg';
+import type { EventMetadata, RecordedEvent } from '../../../core/src';
+import { assertEventIds } from '../event-id';
+import {
+  WrongExpectedVersionError,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedVersion,
+  type StreamSlice,
+} from '../port';
+import './events.schema';
+
+/**
+ * The event store on PostgreSQL (table `events`, migration 0001_event_store).
+ *
+ * Appends with an expected version are one statement (one round trip): the version check and
+ * the insert run together, and the unique (stream_name, stream_version) index turns a stale
+ * expected version or a concurrent writer's race into a conflict. readAll only returns events of transactions older than every transaction
+ * still running (ARCHITECTURE rule 5), ordered by (transaction id, position), so a reader never
+ * moves past an event that commits later.
+ *
+ * The pool belongs to the caller, who ends it; `close()` leaves it open.
+ */
+export class PostgresEventStore implements EventStore {
+  constructor(private readonly pool: Pool) {}
+
+  async readStream(stream: string): Promise<StreamSlice> {
+    const { rows } = await this.pool.query<EventRow>({ name: 'es_read_stream', text: READ_STREAM, values: [stream] });
+    const events = rows.map(toRecorded);
+    return { version: events.length === 0 ? -1 : events[events.length - 1].streamVersion, events };
+  }
+
+  async appendToStream(stream: string, expected: ExpectedVersion, events: EventToAppend[]): Promise<AppendResult> {
+    assertEventIds(events);
+    if (events.length === 0) return this.appendNothing(stream, expected);
+    if (expected === 'any') return this.appendAny(stream, events);
+    if (!Number.isInteger(expected) || expected < -1) throw new RangeError(`invalid expected version ${expected}`);
+
+    let inserted: number;
+    try {
+      inserted = (await this.pool.query(appendQuery(stream, expected, events))).rowCount ?? 0;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return this.resolveConflict(stream, expected, events);
+    }
+    if (inserted === events.length) return { nextExpectedVersion: expected + events.length };
+    // Nothing inserted: the stream has no event at the expected version, it is behind.
+    throw new WrongExpectedVersionError(stream, expected, await this.currentVersion(stream));
+  }
+
+  async readAll(after: string | null, limit: number): Promise<RecordedEvent[]> {
+    const [transactionId, position] = after === null ? ['0', '0'] : decodePosition(after);
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'es_read_all',
+      text: READ_ALL,
+      values: [transactionId, position, Math.max(0, Math.floor(limit))],
+    });
+    return rows.map(toRecorded);
+  }
+
+  async headPosition(): Promise<string | null> {
+    const { rows } = await this.pool.query<{ transaction_id: string; position: string }>({ name: 'es_head', text: HEAD });
+    return rows.length === 0 ? null : encodePosition(rows[0].transaction_id, rows[0].position);
+  }
+
+  async close(): Promise<void> {
+    // The pool is shared with the rest of the process and ended by its owner.
+  }
+
+  private async appendNothing(stream: string, expected: ExpectedVersion): Promise<AppendResult> {
+    const actual = await this.currentVersion(stream);
+    if (expected !== 'any' && expected !== actual) throw new WrongExpectedVersionError(stream, expected, actual);
+    return { nextExpectedVersion: actual };
+  }
+
+  /**
+   * 'any': one writer per stream at a time (transaction-level advisory lock), so the version is
+   * read under the lock. Only a concurrent append with an expected version can still collide,
+   * and then the next attempt sees its event.
+   */
+  private async appendAny(stream: string, events: EventToAppend[]): Promise<AppendResult> {
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.pool.connect();
+      try {
+        await client.query('begin');
+        await client.query({ name: 'es_lock_stream', text: LOCK_STREAM, values: [stream] });
+        const { rows } = await client.query<{ version: number }>(appendAnyQuery(stream, events));
+        await client.query('commit');
+        return { nextExpectedVersion: rows[rows.length - 1].version };
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        if (!isUniqueViolation(error)) throw error;
+        const existing = await this.findSameEvents(stream, events);
+        if (existing !== null) return { nextExpectedVersion: existing };
+        if ((error as PgError).constraint !== STREAM_VERSION_KEY || attempt >= 10) {
+          throw new WrongExpectedVersionError(stream, 'any', await this.currentVersion(stream));
+        }
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  /** The append lost a race or was stale: a no-op if the same events are already there, else a conflict. */
+  private async resolveConflict(stream: string, expected: number, events: EventToAppend[]): Promise<AppendResult> {
+    const { rows } = await this.pool.query<{ event_id: string; stream_version: number }>({
+      name: 'es_events_after',
+      text: EVENTS_AFTER,
+      values: [stream, expected, events.length],
+    });
+    const ids = events.map((event) => event.eventId.toLowerCase());
+    if (rows.length === ids.length && rows.every((row, index) => row.event_id === ids[index])) {
+      return { nextExpectedVersion: expected + events.length };
+    }
+    throw new WrongExpectedVersionError(stream, expected, await this.currentVersion(stream));
+  }
+
+  /** Version of the last of `events` if all of them are already in the stream, in order; else null. */
+  private async findSameEvents(stream: string, events: EventToAppend[]): Promise<number | null> {
+    const ids = events.map((event) => event.eventId.toLowerCase());
+    const { rows } = await this.pool.query<{ event_id: string; stream_name: string; stream_version: number }>({
+      name: 'es_events_by_id',
+      text: 'select event_id, stream_name, stream_version from events where event_id = any($1::uuid[])',
+      values: [ids],
+    });
+    const byId = new Map(rows.map((row) => [row.event_id, row]));
+    const first = byId.get(ids[0]);
+    if (!first || first.stream_name !== stream) return null;
+    const consecutive = ids.every((id, index) => {
+      const row = byId.get(id);
+      return row !== undefined && row.stream_name === stream && row.stream_version === first.stream_version + index;
+    });
+    return consecutive ? first.stream_version + ids.length - 1 : null;
+  }
+
+  private async currentVersion(stream: string): Promise<number> {
+    const { rows } = await this.pool.query<{ version: number }>({ name: 'es_version', text: CURRENT_VERSION, values: [stream] });
+    return rows[0].version;
+  }
+}
+
+const STREAM_VERSION_KEY = 'events_stream_version_key';
+const COLUMNS = 'event_id, stream_name, stream_version, type, data, metadata, recorded_at, transaction_id, position';
+
+const READ_STREAM = `select ${COLUMNS} from events where stream_name = $1 order by stream_version`;
+
+const READ_ALL = `
+  select ${COLUMNS} from events
+  where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    and (transaction_id, position) > ($1::xid8, $2::bigint)
+  order by transaction_id, position
+  limit $3`;
+
+const HEAD = `
+  select transaction_id, position from events
+  where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  order by transaction_id desc, position desc
+  limit 1`;
+
+const CURRENT_VERSION =
+  'select coalesce(max(stream_version), -1)::int as version from events where stream_name = $1';
+
+const EVENTS_AFTER = `
+  select event_id, stream_version from events
+  where stream_name = $1 and stream_version > $2
+  order by stream_version
+  limit $3`;
+
+// The key space is shared with other advisory locks (projection runners): prefix it.
+const LOCK_STREAM = `select pg_advisory_xact_lock(hashtextextended('event-stream:' || $1, 0))`;
+
+// The version check and the insert in one statement: the row goes in only if the stream's event
+// at the expected version exists (or none is expected), and the unique (stream, version) index
+// refuses it if a newer one exists too. No row inserted means the stream is behind.
+const APPEND_ONE = `
+  insert into events (event_id, stream_name, stream_version, type, data, metadata)
+  select $3::uuid, $1, $2::int + 1, $4, $5::jsonb, $6::jsonb
+  where $2::int = -1 or exists (select from events where stream_name = $1 and stream_version = $2::int)`;
+
+const APPEND_MANY = `
+  insert into events (event_id, stream_name, stream_version, type, data, metadata)
+  select e.event_id, $1, $2::int + e.ord::int, e.type, e.data, e.metadata
+  from unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) with ordinality as e(event_id, type, data, metadata, ord)
+  where $2::int = -1 or exists (select from events where stream_name = $1 and stream_version = $2::int)
+  order by e.ord`;
+
+const APPEND_ANY = `
+  insert into events (event_id, stream_name, stream_version, type, data, metadata)
+  select e.event_id, $1, cur.version + e.ord::int, e.type, e.data, e.metadata
+  from (select coalesce(max(stream_version), -1)::int as version from events where stream_name = $1) cur,
+    unnest($2::uuid[], $3::text[], $4::jsonb[], $5::jsonb[]) with ordinality as e(event_id, type, data, metadata, ord)
+  order by e.ord
+  returning stream_version as version`;
+
+function appendQuery(stream: string, expected: number, events: EventToAppend[]): QueryConfig {
+  if (events.length === 1) {
+    const [event] = events;
+    return {
+      name: 'es_append_one',
+      text: APPEND_ONE,
+      values: [stream, expected, event.eventId, event.type, jsonText(event.data), jsonText(event.metadata)],
+    };
+  }
+  return {
+    name: 'es_append_many',
+    text: APPEND_MANY,
+    values: [stream, expected, ...columns(events)],
+  };
+}
+
+function appendAnyQuery(stream: string, events: EventToAppend[]): QueryConfig {
+  return { name: 'es_append_any', text: APPEND_ANY, values: [stream, ...columns(events)] };
+}
+
+function columns(events: EventToAppend[]): [string[], string[], string[], string[]] {
+  return [
+    events.map((event) => event.eventId),
+    events.map((event) => event.type),
+    events.map((event) => jsonText(event.data)),
+    events.map((event) => jsonText(event.metadata)),
+  ];
+}
+
+/** JSON text for a jsonb parameter; `undefined` data is stored as JSON null. */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value) ?? 'null';
+}
+
+interface EventRow {
+  event_id: string;
+  stream_name: string;
+  stream_version: number;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date;
+  transaction_id: string;
+  position: string;
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    streamName: row.stream_name,
+    streamVersion: row.stream_version,
+    position: encodePosition(row.transaction_id, row.position),
+    recordedAt: row.recorded_at.toISOString(),
+  };
+}
+
+/** `<transaction id>:<position>`, 20 digits each, so string order is log order. */
+export function encodePosition(transactionId: string, position: string): string {
+  return `${transactionId.padStart(20, '0')}:${position.padStart(20, '0')}`;
+}
+
+export function decodePosition(encoded: string): [transactionId: string, position: string] {
+  const match = /^(\d{20}):(\d{20})$/.exec(encoded);
+  if (!match) throw new TypeError(`not a position of the PostgreSQL event store: "${encoded}"`);
+  return [match[1].replace(/^0+(?=\d)/, ''), match[2].replace(/^0+(?=\d)/, '')];
+}
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+}
+
+function isUniqueViolation(error: unknown): error is PgError {
+  return (error as PgError)?.code === '23505';
+}

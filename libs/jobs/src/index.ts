@@ -1,0 +1,4 @@
+export * from './queues';
+export * from './connection';
+export * from './process-roles';
+export * from './jobs.module';
