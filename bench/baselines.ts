@@ -6,7 +6,7 @@ import { measure, measurePaired, type Baselines, type BenchContext, type BenchFi
 /** Connections of the concurrent baseline and of the modules compared with it. */
 export const CONCURRENCY = 8;
 
-const ROUND = { raw1: { workers: 1, perWorker: 1500 }, raw8: { workers: CONCURRENCY, perWorker: 500 } } as const;
+const ROUND = { raw1: { workers: 1, perWorker: 600 }, raw8: { workers: CONCURRENCY, perWorker: 500 } } as const;
 
 /** An event of a typical size: a few data fields and the full metadata. */
 export function sampleEvent(index: number): EventToAppend {

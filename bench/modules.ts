@@ -5,4 +5,5 @@ export const benchModules: Array<() => Promise<BenchModule>> = [
   () => import('./event-store.bench').then((m) => m.appendBench),
   () => import('./event-store.bench').then((m) => m.handleCommandBench),
   () => import('./projection-rebuild.bench').then((m) => m.projectionRebuildBench),
+  () => import('./price-lookup.bench').then((m) => m.priceLookupBench),
 ];

@@ -24,7 +24,13 @@ async function main(): Promise<void> {
       const module = await load();
       if (filter && !module.name.toLowerCase().includes(filter)) continue;
       process.stderr.write(`running ${module.name}...\n`);
-      rows.push(...(await module.run(context)).map((figure) => ({ ...figure, module: module.name })));
+      try {
+        rows.push(...(await module.run(context)).map((figure) => ({ ...figure, module: module.name })));
+      } catch (error) {
+        // One broken module must not hide the others' figures.
+        console.error(`${module.name} failed:`, error);
+        process.exitCode = 1;
+      }
     }
     print(rows, baselines);
   } finally {
@@ -34,20 +40,30 @@ async function main(): Promise<void> {
 }
 
 function print(rows: Array<BenchFigure & { module: string }>, baselines: BenchContext['baselines']): void {
-  const header = ['module', 'figure', 'operations', 'seconds', 'per second', 'ratio', 'goal', ''];
+  const header = ['module', 'figure', 'operations', 'seconds', 'per second', 'ratio', 'goal', 'met'];
   const lines = rows.map((row) => {
     const rate = row.operations / row.seconds;
-    const ratio = row.ratioTo ? (row.ratio ?? rate / baselines[row.ratioTo]) : undefined;
-    const met = ratio === undefined || row.goal === undefined ? '' : ratio >= row.goal ? 'ok' : 'BELOW GOAL';
+    const baseline = row.ratioTo !== undefined && row.ratioTo in baselines ? baselines[row.ratioTo as keyof typeof baselines] : undefined;
+    const ratio = row.ratio ?? (baseline === undefined ? undefined : rate / baseline);
+    const goals: string[] = [];
+    const met: boolean[] = [];
+    if (row.goal !== undefined && ratio !== undefined) {
+      goals.push(`>= ${(row.goal * 100).toFixed(0)} %`);
+      met.push(ratio >= row.goal);
+    }
+    if (row.goalPerSecond !== undefined) {
+      goals.push(`>= ${row.goalPerSecond}/s`);
+      met.push(rate >= row.goalPerSecond);
+    }
     return [
       row.module,
       row.label,
       `${row.operations} ${row.unit ?? 'ops'}`,
       row.seconds.toFixed(2),
       rate.toFixed(0),
-      ratio === undefined ? '' : `${(ratio * 100).toFixed(0)} % of ${row.ratioTo}${row.ratio === undefined ? '' : ', paired'}`,
-      row.goal === undefined ? '' : `>= ${(row.goal * 100).toFixed(0)} %`,
-      met,
+      ratio === undefined ? '' : `${(ratio * 100).toFixed(0)} % of ${row.ratioTo ?? '?'}${row.ratio !== undefined && baseline !== undefined ? ' (paired)' : ''}`,
+      goals.join(', '),
+      met.length === 0 ? '' : met.every(Boolean) ? 'ok' : 'BELOW GOAL',
     ];
   });
   const widths = header.map((_, column) => Math.max(header[column].length, ...lines.map((line) => line[column].length)));

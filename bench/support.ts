@@ -79,12 +79,17 @@ export interface BenchFigure {
   seconds: number;
   /** What one operation is (default "ops"). */
   unit?: string;
-  /** Prints the rate as a ratio of this baseline. */
-  ratioTo?: keyof Baselines;
-  /** The ratio measured by `compare`; without it the rate is divided by the baseline. */
+  /**
+   * What the rate is compared with: a baseline of this run (the ratio is then computed unless
+   * `ratio` is given), or the name of a reference the module measured itself (give `ratio`).
+   */
+  ratioTo?: keyof Baselines | (string & {});
+  /** The ratio to `ratioTo`, when the module measured it (e.g. with `compare`). */
   ratio?: number;
-  /** The goal for that ratio, as a fraction (0.7 = 70 %). */
+  /** The goal for the ratio, as a fraction (0.7 = 70 %). */
   goal?: number;
+  /** A goal for the rate itself, in operations per second. */
+  goalPerSecond?: number;
 }
 
 /** A benchmark: register it with one line in bench/modules.ts. */

@@ -18,6 +18,7 @@ export function renderProgress(label: string, state: ProgressState, elapsedMs: n
 export class ProgressBar {
   private readonly started = Date.now();
   private lastDecile = -1;
+  private printedDone = -1;
   private last: ProgressState = { done: 0, total: null };
 
   constructor(
@@ -35,11 +36,13 @@ export class ProgressBar {
     const decile = state.total ? Math.floor((state.done / Math.max(state.total, 1)) * 10) : Math.floor(state.done / 10_000);
     if (decile !== this.lastDecile) {
       this.lastDecile = decile;
+      this.printedDone = state.done;
       this.stream.write(`${line}\n`);
     }
   }
 
   finish(): void {
+    if (!this.stream.isTTY && this.printedDone === this.last.done) return;
     const line = renderProgress(this.label, { done: this.last.done, total: this.last.total === null ? null : this.last.done }, Date.now() - this.started);
     this.stream.write(this.stream.isTTY ? `\r${line}\x1b[K\n` : `${line}\n`);
   }

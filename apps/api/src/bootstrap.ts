@@ -109,7 +109,8 @@ export async function createApp(overrides: AppOverrides = {}): Promise<RunningAp
     };
   } catch (error) {
     if (app) await app.close().catch(() => undefined);
-    else for (const resource of owned.reverse()) await resource.close().catch(() => undefined);
+    // Whatever the app did not close (it may have failed before its shutdown hooks existed).
+    for (const resource of owned.splice(0).reverse()) await resource.close().catch(() => undefined);
     throw error;
   }
 }
@@ -134,7 +135,7 @@ function configureHttp(app: NestFastifyApplication): void {
   // answers 400 `malformed-json`.
   fastify.removeAllContentTypeParsers();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: BODY_LIMIT }, (request, buffer, done) => {
+  app.useBodyParser<RawServerDefault>(['application/json', 'application/merge-patch+json'], { bodyLimit: BODY_LIMIT }, (request, buffer, done) => {
     if (buffer.length === 0 || buffer.toString('utf8').trim() === '') return done(null, undefined);
     parseJson(request, buffer.toString('utf8'), (error, value) => {
       if (error) done(new MalformedJsonError(error.message), undefined);

@@ -103,6 +103,16 @@ describe('HTTP edge: errors, auth, idempotency, observability', () => {
       expectProblem(res, 415, 'unsupported-media-type');
     });
 
+    it('JSON merge patch bodies are JSON too', async () => {
+      const res = await app.http.inject({
+        method: 'POST',
+        url: '/v1/test-probe/orders',
+        headers: { 'content-type': 'application/merge-patch+json', ...auth },
+        payload: JSON.stringify(VALID_ORDER),
+      });
+      expect(res.statusCode).toBe(201);
+    });
+
     it('a body over the limit -> 413 payload-too-large', async () => {
       const res = await post('/v1/test-probe/orders', { ...VALID_ORDER, note: 'x'.repeat(1024 * 1024 + 10) });
       expectProblem(res, 413, 'payload-too-large');

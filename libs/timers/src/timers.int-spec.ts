@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ControllableClock } from '../../clock/src';
 import { PostgresEventStore } from '../../event-store/src/postgres/postgres-event-store';
-import { postgresCommittedHead } from '../../event-store/src/projections/committed-head';
 import { ProjectionRunner } from '../../event-store/src/projections/projection-runner';
 import { createRedisConnection, deleteKeysWithPrefix, type JobsOptions } from '../../jobs/src/connection';
 import { timerJobId } from '../../jobs/src/queues';
@@ -41,7 +40,6 @@ describe('timers: due rows in PostgreSQL, jobs in BullMQ (ARCHITECTURE rule 6)',
     processor = new ReminderProcessor(store, clock);
     runner = new ProjectionRunner(store, database, [new DueTimersProjection([reminderTimerRule])], {
       pollIntervalMs: 20,
-      headPosition: postgresCommittedHead(database.db),
       logger: quiet,
     });
     runner.start();

@@ -14,6 +14,7 @@ import { Roles } from '../../../../libs/auth/src/decorators';
 import { CatalogCommands, type PublishedPriceList } from '../../../../libs/catalog/src/application/catalog.commands.service';
 import { CatalogService } from '../../../../libs/catalog/src/application/catalog.service';
 import { priceView, productView, type PriceView, type ProductView, type PromotionView } from '../../../../libs/catalog/src/application/catalog.views';
+import { isCatalogIdPart } from '../../../../libs/catalog/src/domain/catalog-item-id';
 import { utcDateOf } from '../../../../libs/catalog/src/domain/dates';
 import { isKnownMarket, isPriceCurrency } from '../../../../libs/catalog/src/domain/markets';
 import { CatalogQueries } from '../../../../libs/catalog/src/read-models/catalog.queries';
@@ -76,7 +77,7 @@ export class CatalogController {
   @ApiOkResponse({ type: ProductDto })
   @ApiNotFoundResponse({ description: 'no such product' })
   async getProduct(@Param('productId') productId: string): Promise<ProductView> {
-    const product = /^[A-Z0-9]{4,16}$/.test(productId) ? await this.catalog.getProduct(productId) : null;
+    const product = isCatalogIdPart(productId) ? await this.catalog.getProduct(productId) : null;
     if (!product) throw notFound('product', productId);
     return productView(product);
   }

@@ -28,10 +28,11 @@ import {
   type Segment,
   type TermDuration,
 } from '../../../../libs/catalog/src/domain/catalog.types';
+import { CATALOG_ID_PART, CATALOG_ITEM_ID_PATTERN, SKU_REF_PATTERN } from '../../../../libs/catalog/src/domain/catalog-item-id';
 
-const ID_PART = /^[A-Z0-9]{4,16}$/;
-const CATALOG_ITEM_ID = /^[A-Z0-9]{4,16}:[A-Z0-9]{4,16}:[A-Z0-9]{4,16}$/;
-const SKU_REF = /^[A-Z0-9]{4,16}:[A-Z0-9]{4,16}$/;
+const ID_PART = new RegExp(`^${CATALOG_ID_PART}$`);
+const CATALOG_ITEM_ID = CATALOG_ITEM_ID_PATTERN;
+const SKU_REF = SKU_REF_PATTERN;
 const MARKET = /^[A-Z]{2}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

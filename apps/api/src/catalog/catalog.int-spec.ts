@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Role } from '../../../../libs/auth/src/auth.types';
+import { CatalogService } from '../../../../libs/catalog/src/application/catalog.service';
 import { STARTER_PRODUCTS } from '../../../../libs/catalog/src/application/starter-catalog';
 import { ProjectionRunner } from '../../../../libs/event-store/src/projections/projection-runner';
 import { startTestApp, type TestApp } from '../../../../test/support/app';
@@ -242,5 +243,41 @@ describe('catalog API', () => {
     await caughtUp();
     const listed = await call('GET', `/v1/promotions?market=FR&catalogItemId=${BASIC_P1M}&date=2025-04-01`, PARTNER);
     expect(listed.body.items.map((p: { id: string }) => p.id)).toEqual(['PROMO-BASIC-10']);
+  });
+
+  it('other contexts get offers from the injectable CatalogService, with stable refusal codes', async () => {
+    const catalog = app.running.app.get(CatalogService);
+    const e5 = STARTER_PRODUCTS.find((p) => p.id === 'CFQ7TTC0LFK5')!;
+    const e5P1Y = `${e5.id}:0002:${e5.skus[1].availabilities.find((a) => a.termDuration === 'P1Y')!.id}`;
+    const offer = await catalog.requireOffer({
+      catalogItemId: e5P1Y,
+      market: 'FR',
+      currency: 'EUR',
+      termDuration: 'P1Y',
+      billingCycle: 'annual',
+      at: app.clock.now(),
+    });
+    expect(offer).toMatchObject({
+      unitPrice: { minor: 61758, currency: 'EUR' },
+      discountPercent: 15,
+      promotionId: 'NCE-M365E5-ANNUAL-15',
+      discountedUnitPrice: { minor: 52494, currency: 'EUR' },
+      provisioningId: 'Microsoft_365_E5_(no_Teams)',
+      priceListEffectiveFrom: '2025-01-01',
+    });
+    const withTeams = `${e5.id}:0001:${e5.skus[0].availabilities.find((a) => a.termDuration === 'P1Y')!.id}`;
+    const refused = await catalog.quote({ catalogItemId: withTeams, market: 'FR', currency: 'EUR', termDuration: 'P1Y', billingCycle: 'annual', at: app.clock.now() });
+    expect(refused).toMatchObject({ ok: false, refusal: { code: 'sku-end-of-sale' } });
+    const ea = await catalog.quote({ catalogItemId: withTeams, market: 'FR', currency: 'EUR', termDuration: 'P1Y', billingCycle: 'annual', at: app.clock.now(), allowEndOfSale: true });
+    expect(ea.ok).toBe(true);
+  });
+
+  it('the catalog endpoints are in the OpenAPI document', async () => {
+    const docs = await app.http.inject({ method: 'GET', url: '/docs-json' });
+    expect(docs.statusCode).toBe(200);
+    const paths = Object.keys(docs.json().paths);
+    for (const path of ['/v1/products', '/v1/products/{productId}', '/v1/prices', '/v1/promotions', '/v1/catalog/products', '/v1/catalog/products/{productId}/skus/{skuId}', '/v1/price-lists']) {
+      expect(paths).toContain(path);
+    }
   });
 });

@@ -28,6 +28,7 @@ import {
 import type { AgreementView, CustomerListItem, CustomerView } from '../../../../libs/customers/src/application/customer.view';
 import { DEFAULT_PAGE_SIZE, type Page } from '../../../../libs/partners/src/read-models/paging';
 import { ListQueryDto } from '../partners/list-query.dto';
+import { ShownOnce } from '../idempotency/idempotency.interceptor';
 import { CommandContextFactory } from '../request-context/command-context.factory';
 import { RequestMeta } from '../request-context/request-meta.decorator';
 import {
@@ -59,6 +60,7 @@ export class CustomersController {
   ) {}
 
   @Post()
+  @ShownOnce('adminCredentials')
   @Roles(...ROLE_RULES.manageCustomers)
   @ApiOperation({ summary: 'Create a customer (R-CUST-1, R-CUST-2, R-CUST-4; roles R-ROLE-4)' })
   @ApiCreatedResponse({ type: CreatedCustomerDto, description: '`adminCredentials` appear in this answer only' })
@@ -128,6 +130,7 @@ export class RelationshipRequestsController {
   ) {}
 
   @Post()
+  @ShownOnce('token', 'url')
   @Roles(...ROLE_RULES.manageCustomers)
   @ApiOperation({
     summary: 'Request a reseller relationship with an existing customer tenant (R-CUST-3; roles R-ROLE-4)',

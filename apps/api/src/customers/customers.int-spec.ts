@@ -124,6 +124,24 @@ describe('customers, relationships and agreements API', () => {
       await expect(verifyPassword(password, hash)).resolves.toBe(true);
     });
 
+    it('R-CUST-1: an Idempotency-Key replay of the creation never shows or stores the password again', async () => {
+      const headers = { ...(await app.authFor(as(directDE))), 'idempotency-key': `create-${randomUUID()}` };
+      const payload = customerBody({ domain: `replay-${randomUUID().slice(0, 8)}.example.com` });
+      const first = await app.http.inject({ method: 'POST', url: '/v1/customers', headers, payload });
+      expect(first.statusCode).toBe(201);
+      const password: string = first.json().adminCredentials.temporaryPassword;
+
+      const replay = await app.http.inject({ method: 'POST', url: '/v1/customers', headers, payload });
+      expect(replay.statusCode).toBe(201);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.headers['idempotent-replay-omitted']).toBe('adminCredentials');
+      expect(replay.json().id).toBe(first.json().id);
+      expect(replay.body).not.toContain(password);
+      const stored = await sql<{ body: string }>`select response_body::text as body from idempotency_keys`.execute(app.db.db);
+      expect(stored.rows.length).toBeGreaterThan(0);
+      expect(stored.rows.some((row) => (row.body ?? '').includes(password))).toBe(false);
+    });
+
     it('R-CUST-4: refuses a customer outside the partner\'s CSP region and writes nothing', async () => {
       const before = await eventCount();
       const refused = await call('POST', '/v1/customers', as(directDE), customerBody({ country: 'US' }));

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Inject, Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Reflector } from '@nestjs/core';
 import { from, mergeMap, catchError, of, type Observable } from 'rxjs';
 import type { Actor } from '../../../../libs/core/src';
 import { DATABASE, type DatabaseHandle } from '../../../../libs/persistence/src/database';
@@ -10,6 +11,20 @@ import { IDEMPOTENCY_RETENTION_HOURS, IdempotencyStore } from './idempotency.sto
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
+export const OMITTED_HEADER = 'idempotent-replay-omitted';
+const SECRET_FIELDS = 'idempotency:secretFields';
+
+/**
+ * Top-level response fields that are shown once and never stored (R-CUST-1: a temporary password,
+ * a relationship token, a webhook secret). A replay answers without them and names them in the
+ * `Idempotent-Replay-Omitted` header.
+ */
+export const ShownOnce = (...fields: string[]) => SetMetadata(SECRET_FIELDS, fields);
+
+export function withoutFields(body: unknown, fields: readonly string[]): unknown {
+  if (!fields.length || !body || typeof body !== 'object' || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).filter(([key]) => !fields.includes(key)));
+}
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** JSON with object keys sorted, so the same body always hashes the same. */
@@ -38,7 +53,10 @@ export function requestHash(method: string, url: string, body: unknown): string 
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly store: IdempotencyStore;
 
-  constructor(@Inject(DATABASE) database: DatabaseHandle) {
+  constructor(
+    @Inject(DATABASE) database: DatabaseHandle,
+    private readonly reflector: Reflector,
+  ) {
     this.store = new IdempotencyStore(database.db);
   }
 
@@ -54,6 +72,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const tenantId = request.actor?.tenantId ?? 'anonymous';
     const hash = requestHash(request.method, request.url, request.body);
+    const secretFields = this.reflector.get<string[] | undefined>(SECRET_FIELDS, context.getHandler()) ?? [];
 
     return from(this.store.claim(tenantId, header, hash)).pipe(
       mergeMap((claim) => {
@@ -68,12 +87,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
             throw new ProblemError(409, 'idempotency-key-in-progress', 'a request with this Idempotency-Key is still being processed; retry later');
           case 'replay':
             void reply.status(claim.status).header(REPLAYED_HEADER, 'true');
+            if (secretFields.length && claim.status < 400) void reply.header(OMITTED_HEADER, secretFields.join(','));
             if (claim.status >= 400) void reply.header('content-type', PROBLEM_CONTENT_TYPE);
             return of(claim.body);
           case 'claimed':
             return next.handle().pipe(
               mergeMap(async (body: unknown) => {
-                await this.store.complete(tenantId, header, reply.statusCode, body);
+                await this.store.complete(tenantId, header, reply.statusCode, withoutFields(body, secretFields));
                 return body;
               }),
               catchError(async (error: unknown) => {

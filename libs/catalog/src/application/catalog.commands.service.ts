@@ -4,7 +4,7 @@ import { handleCommand, loadState, type CommandContext } from '../../../event-st
 import { EVENT_STORE, type EventStore } from '../../../event-store/src/port';
 import { isCatalogIdPart, parseCatalogItemId, parseSkuRef } from '../domain/catalog-item-id';
 import type { ProductInput, PublishProduct, SkuChanges, UpdateSku } from '../domain/catalog.commands';
-import { catalogDecider, catalogProductStream, type CatalogProductState } from '../domain/catalog.decider';
+import { catalogDecider, catalogProductStream } from '../domain/catalog.decider';
 import {
   assertCatalogItemsExist,
   assertPriceItemsOffered,
@@ -110,10 +110,7 @@ export class CatalogCommands {
     const stream = catalogProductStream(productId);
     if (options.checkReferences !== false) {
       const { state } = await loadState(this.store, catalogDecider, stream);
-      const next = fold<CatalogProductState, ReturnType<typeof catalogDecider.decide>[number]>(
-        { initialState: state, evolve: catalogDecider.evolve },
-        catalogDecider.decide(command, state),
-      );
+      const next = fold({ initialState: state, evolve: catalogDecider.evolve }, catalogDecider.decide(command, state));
       await this.assertReferences(next.product);
     }
     const result = await handleCommand(this.store, catalogDecider, stream, command, context);

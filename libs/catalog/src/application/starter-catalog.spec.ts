@@ -119,6 +119,7 @@ describe('starter catalog data', () => {
     );
     for (const promotion of STARTER_PROMOTIONS) assertCatalogItemsExist(promotion.catalogItemIds, products, promotion.id);
     expect(STARTER_PRICE_LISTS.length).toBe(14);
+    for (const list of STARTER_PRICE_LISTS) assertPriceItemsOffered(list.items, products, list.market);
   });
 
   it('R-PRICE-1: the US list prices every catalog item with every billing plan it offers', () => {

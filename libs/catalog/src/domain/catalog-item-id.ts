@@ -2,7 +2,12 @@
  * R-CAT-1: an offer is product + SKU + availability, named `productId:skuId:availabilityId`.
  * Each part is 4 to 16 upper-case letters or digits (`CFQ7TTC0LH18`, `0001`).
  */
-const PART = /^[A-Z0-9]{4,16}$/;
+export const CATALOG_ID_PART = '[A-Z0-9]{4,16}';
+const PART = new RegExp(`^${CATALOG_ID_PART}$`);
+/** `productId:skuId:availabilityId`, for validators. */
+export const CATALOG_ITEM_ID_PATTERN = new RegExp(`^${CATALOG_ID_PART}:${CATALOG_ID_PART}:${CATALOG_ID_PART}$`);
+/** `productId:skuId`, for validators. */
+export const SKU_REF_PATTERN = new RegExp(`^${CATALOG_ID_PART}:${CATALOG_ID_PART}$`);
 
 export interface CatalogItemRef {
   productId: string;

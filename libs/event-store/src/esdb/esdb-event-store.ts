@@ -15,6 +15,7 @@ import {
   type JSONType,
   type Position,
   type RecordedEvent as EsdbRecordedEvent,
+  type StreamingRead,
 } from '@eventstore/db-client';
 import type { EventMetadata, RecordedEvent } from '../../../core/src';
 import { assertEventIds } from '../event-id';
@@ -100,7 +101,7 @@ export class EsdbEventStore implements EventStore {
       // The start position is inclusive: one more than needed, the first may be `cursor` itself.
       const pageSize = Math.min(wanted - found.length + 1, PAGE);
       let seen = 0;
-      const page: AsyncIterable<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: cursor ?? START, direction: FORWARDS, maxCount: pageSize });
+      const page: StreamingRead<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: cursor ?? START, direction: FORWARDS, maxCount: pageSize });
       for await (const resolved of page) {
         seen++;
         const event: AllStreamRecordedEvent | undefined = resolved.event;
@@ -108,7 +109,10 @@ export class EsdbEventStore implements EventStore {
         if (cursor !== null && comparePositions(event.position, cursor) <= 0) continue;
         cursor = event.position;
         if (!isSystemEvent(event)) found.push(toRecorded(event));
-        if (found.length >= wanted) break;
+        if (found.length >= wanted) {
+          await page.cancel();
+          break;
+        }
       }
       if (seen < pageSize) break;
     }
@@ -119,14 +123,18 @@ export class EsdbEventStore implements EventStore {
     let cursor: Position | null = null;
     for (;;) {
       let seen = 0;
-      const page: AsyncIterable<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: cursor ?? END, direction: BACKWARDS, maxCount: PAGE });
+      const page: StreamingRead<AllStreamResolvedEvent> = this.client.readAll({ fromPosition: cursor ?? END, direction: BACKWARDS, maxCount: PAGE });
       for await (const resolved of page) {
         seen++;
         const event: AllStreamRecordedEvent | undefined = resolved.event;
         if (!event) continue;
         if (cursor !== null && comparePositions(event.position, cursor) >= 0) continue;
         cursor = event.position;
-        if (!isSystemEvent(event)) return encodePosition(event.position);
+        if (!isSystemEvent(event)) {
+          // Leaving the loop stops our side only; the server call is cancelled explicitly.
+          await page.cancel();
+          return encodePosition(event.position);
+        }
       }
       if (seen < PAGE) return null;
     }

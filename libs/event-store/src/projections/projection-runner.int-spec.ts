@@ -6,7 +6,6 @@ import type { Database } from '../../../persistence/src/schema';
 import { createTestDatabase, type TestDatabase } from '../../../persistence/src/testing/test-database';
 import { PostgresEventStore } from '../postgres/postgres-event-store';
 import type { EventToAppend } from '../port';
-import { postgresCommittedHead } from './committed-head';
 import type { Projection } from './projection';
 import { CatchUpTimeoutError, CheckpointMovedError, ProjectionLockedError, ProjectionRunner, type RebuildProgress } from './projection-runner';
 
@@ -191,7 +190,7 @@ describe('projection runner (PostgreSQL)', () => {
 
   it('waits for events committed behind a still-running transaction (committed head)', async () => {
     const name = 'committed_v1';
-    const r = runner([new CountingProjection(name)], { headPosition: postgresCommittedHead(database.db) });
+    const r = runner([new CountingProjection(name)]); // the committed head is the default for this store
     r.start();
     await r.waitForCatchUp(10_000);
 

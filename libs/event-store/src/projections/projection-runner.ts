@@ -4,7 +4,9 @@ import type { ClientConfig } from 'pg';
 import type { RecordedEvent } from '../../../core/src';
 import type { DatabaseHandle } from '../../../persistence/src/database';
 import type { EventStore } from '../port';
+import { PostgresEventStore } from '../postgres/postgres-event-store';
 import { AdvisoryLockConnection } from './advisory-lock-connection';
+import { postgresCommittedHead } from './committed-head';
 import './checkpoints.schema';
 import type { Projection } from './projection';
 
@@ -110,8 +112,9 @@ export interface ProjectionRunnerOptions {
   /** Longest pause after a failed batch (backs off exponentially from 250 ms). */
   maxErrorBackoffMs?: number;
   /**
-   * The position `waitForCatchUp` waits for; defaults to the store's `headPosition`. Give it the
-   * last committed position when the store's head lags behind running transactions.
+   * The position `waitForCatchUp` waits for. Defaults to the last committed event for the
+   * PostgreSQL store (its `headPosition` stops below any running transaction of the whole
+   * server), to the store's `headPosition` otherwise.
    */
   headPosition?: () => Promise<string | null>;
   /** Counts the events of the log, for rebuild progress; without it `total` is null. */
@@ -150,6 +153,7 @@ export class ProjectionRunner {
   private readonly lockRetryMs: number;
   private readonly maxErrorBackoffMs: number;
   private readonly logger: RunnerLogger;
+  private readonly headPosition: () => Promise<string | null>;
   private running = false;
 
   constructor(
@@ -164,6 +168,8 @@ export class ProjectionRunner {
     this.lockRetryMs = options.lockRetryMs ?? 1000;
     this.maxErrorBackoffMs = options.maxErrorBackoffMs ?? 30_000;
     this.logger = options.logger ?? new Logger('ProjectionRunner');
+    this.headPosition =
+      options.headPosition ?? (store instanceof PostgresEventStore ? postgresCommittedHead(database.db) : () => store.headPosition());
     for (const projection of instantiateProjections(projections)) {
       this.slots.set(projection.name, {
         projection,
@@ -201,14 +207,17 @@ export class ProjectionRunner {
   /** Stops the loops after their current batch and releases the locks. */
   async stop(): Promise<void> {
     this.running = false;
-    this.nudge();
+    for (const slot of this.slots.values()) slot.wake?.();
     await Promise.all([...this.slots.values()].map((slot) => slot.loop));
     await this.locks.close();
   }
 
-  /** Wakes every waiting loop now (a write just happened, or someone waits for catch-up). */
+  /**
+   * Wakes the active, healthy loops now (a write just happened, or someone waits for catch-up);
+   * stand-by and failing loops keep their retry pace.
+   */
   nudge(): void {
-    for (const slot of this.slots.values()) slot.wake?.();
+    for (const slot of this.slots.values()) if (slot.lockHeld && slot.failures === 0) slot.wake?.();
   }
 
   status(): ProjectionStatus[] {
@@ -315,7 +324,7 @@ export class ProjectionRunner {
   }
 
   private head(): Promise<string | null> {
-    return this.options.headPosition ? this.options.headPosition() : this.store.headPosition();
+    return this.headPosition();
   }
 
   private slot(name: string): Slot {

@@ -10,8 +10,6 @@ import {
 } from '@nestjs/common';
 import { DATABASE, type DatabaseHandle } from '../../../persistence/src/database';
 import { EVENT_STORE, type EventStore } from '../port';
-import { PostgresEventStore } from '../postgres/postgres-event-store';
-import { postgresCommittedHead } from './committed-head';
 import { PROJECTIONS, type Projection } from './projection';
 import { instantiateProjections, ProjectionRunner, type ProjectionDefinition, type ProjectionRunnerOptions } from './projection-runner';
 
@@ -74,11 +72,7 @@ export class ProjectionsModule {
           provide: ProjectionRunner,
           inject: [EVENT_STORE, DATABASE, PROJECTIONS],
           useFactory: (store: EventStore, database: DatabaseHandle, list: Projection[]) =>
-            new ProjectionRunner(store, database, list, {
-              ...(store instanceof PostgresEventStore ? { headPosition: postgresCommittedHead(database.db) } : {}),
-              ...options.runner,
-              logger: new Logger('ProjectionRunner'),
-            }),
+            new ProjectionRunner(store, database, list, { ...options.runner, logger: new Logger('ProjectionRunner') }),
         },
         ProjectionsLifecycle,
       ],
