@@ -6,4 +6,5 @@ export const benchModules: Array<() => Promise<BenchModule>> = [
   () => import('./event-store.bench').then((m) => m.handleCommandBench),
   () => import('./projection-rebuild.bench').then((m) => m.projectionRebuildBench),
   () => import('./price-lookup.bench').then((m) => m.priceLookupBench),
+  () => import('./checkout.bench').then((m) => m.checkoutBench),
 ];

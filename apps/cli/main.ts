@@ -2,11 +2,17 @@ import 'reflect-metadata';
 import type { CliCommand } from './commands/command';
 import { migrateCommand } from './commands/migrate';
 import { projectionsRebuildCommand } from './commands/projections-rebuild';
+import { eventsExportCommand } from './commands/events-export';
+import { subscriptionAsOfCommand } from './commands/subscription-as-of';
+import { projectionsVerifyCommand } from './commands/projections-verify';
 
 /** Every command; add one with one line (its module exports a CliCommand). */
 const COMMANDS: Record<string, CliCommand> = {
   migrate: migrateCommand,
   'projections:rebuild': projectionsRebuildCommand,
+  'projections:verify': projectionsVerifyCommand,
+  'events:export': eventsExportCommand,
+  'subscription:as-of': subscriptionAsOfCommand,
 };
 
 function usage(): string {

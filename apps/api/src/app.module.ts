@@ -7,9 +7,15 @@ import { PartnersProjection } from '../../../libs/partners/src/read-models/partn
 import { CatalogProjection } from '../../../libs/catalog/src/read-models/catalog.projection';
 import { PricesProjection } from '../../../libs/catalog/src/read-models/prices.projection';
 import { PromotionsProjection } from '../../../libs/catalog/src/read-models/promotions.projection';
+import { OrdersProjection, SubscriptionsProjection } from '../../../libs/subscriptions/src/read-models/subscriptions.projection';
 import { CustomersApiModule } from './customers/customers-api.module';
 import { PartnersApiModule } from './partners/partners-api.module';
 import { CatalogApiModule } from './catalog/catalog-api.module';
+import { SubscriptionsApiModule } from './subscriptions/subscriptions-api.module';
+import { WebhooksProjection } from '../../../libs/webhooks/src/read-models/webhooks.projection';
+import { AuditAccessProjection } from '../../../libs/audit/src/read-models/audit-access.projection';
+import { WebhooksApiModule } from './webhooks/webhooks-api.module';
+import { AuditApiModule } from './audit/audit-api.module';
 
 /**
  * The features of the application. Add each feature here:
@@ -25,6 +31,10 @@ export const FEATURE_PROJECTIONS: ProjectionDefinition[] = [
   CatalogProjection,
   PricesProjection,
   PromotionsProjection,
+  SubscriptionsProjection,
+  OrdersProjection,
+  new WebhooksProjection(),
+  new AuditAccessProjection(),
 ];
 
 export const FEATURE_TIMER_RULES: TimerRule[] = [];
@@ -36,6 +46,9 @@ export const FEATURE_TIMER_PROCESSORS: Array<Type<TimerProcessor> | TimerProcess
     PartnersApiModule,
     CustomersApiModule,
     CatalogApiModule,
+    SubscriptionsApiModule,
+    WebhooksApiModule,
+    AuditApiModule,
   ],
 })
 export class AppModule {}

@@ -1,11 +1,11 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { ProjectionsModule } from '../../../libs/event-store/src/projections/projections.module';
 import { JobsModule } from '../../../libs/jobs/src/jobs.module';
-import { DueTimersProjection } from '../../../libs/timers/src/due-timers.projection';
 import { TestClockModule } from '../../../libs/timers/src/test-clock/test-clock.module';
 import { TimersModule } from '../../../libs/timers/src/timers.module';
 import { WorkerModule } from '../../worker/src/worker.module';
-import { AppModule, FEATURE_PROJECTIONS, FEATURE_TIMER_PROCESSORS, FEATURE_TIMER_RULES } from './app.module';
+import { AppModule, FEATURE_TIMER_PROCESSORS, FEATURE_TIMER_RULES } from './app.module';
+import { ALL_PROJECTIONS } from './projections';
 import { ApiHttpModule } from './http.module';
 import { PlatformModule, type PlatformResources } from './platform/platform.module';
 
@@ -30,7 +30,7 @@ export class RootModule {
         PlatformModule.forRoot(resources),
         JobsModule.forRoot({ redisUrl: config.redis.url, prefix: config.redis.prefix }),
         ProjectionsModule.forRoot({
-          projections: [...FEATURE_PROJECTIONS, new DueTimersProjection(FEATURE_TIMER_RULES)],
+          projections: ALL_PROJECTIONS,
           runInThisProcess: worker,
         }),
         TimersModule.forRoot({ rules: FEATURE_TIMER_RULES, processors: FEATURE_TIMER_PROCESSORS, runWorkers: worker }),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../../persistence/src/testing/test-database';
-import { eventStoreContract } from '../contract/event-store.contract';
+import { eventStoreContract, eventually } from '../contract/event-store.contract';
 import { PostgresEventStore } from './postgres-event-store';
 
 eventStoreContract(
@@ -27,7 +27,12 @@ describe('PostgresEventStore: readers never skip a late commit (ARCHITECTURE rul
 
   it('holds back events of later transactions until an older open transaction ends', async () => {
     await store.appendToStream('late-first', -1, [event('Before')]);
-    const start = await store.headPosition();
+    const [before] = (await store.readStream('late-first')).events;
+    // Other databases' open transactions may hold readers back for a moment: start once it shows.
+    const start = await eventually(async () => {
+      const head = await store.headPosition();
+      return head !== null && head >= before.position ? head : undefined;
+    });
 
     // An older transaction writes (takes the lower position) and stays open...
     const slow = await database.pool.connect();
@@ -49,7 +54,10 @@ describe('PostgresEventStore: readers never skip a late commit (ARCHITECTURE rul
       slow.release();
     }
 
-    const after = await store.readAll(start, 10);
+    const after = await eventually(async () => {
+      const events = await store.readAll(start, 10);
+      return events.length >= 2 ? events : undefined;
+    });
     expect(after.map((e) => e.type)).toEqual(['Slow', 'Fast']);
     expect(await store.headPosition()).toBe(after[1].position);
   });
@@ -68,7 +76,11 @@ describe('PostgresEventStore: readers never skip a late commit (ARCHITECTURE rul
       client.release();
     }
     await store.appendToStream('after-rollback', -1, [event('Kept')]);
-    expect((await store.readAll(start, 10)).map((e) => e.type)).toEqual(['Kept']);
+    const after = await eventually(async () => {
+      const events = await store.readAll(start, 10);
+      return events.length >= 1 ? events : undefined;
+    });
+    expect(after.map((e) => e.type)).toEqual(['Kept']);
   });
 
   it('encodes positions as <transaction id>:<position>, 20 digits each', async () => {

@@ -9,6 +9,8 @@ export class AdvisoryLockConnection {
   private client: Client | null = null;
   private connecting: Promise<Client> | null = null;
   private readonly lostListeners = new Set<() => void>();
+  /** Queries on one pg client must not overlap (pg deprecates it), so they run one after another. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly config: ClientConfig) {}
 
@@ -18,14 +20,18 @@ export class AdvisoryLockConnection {
   }
 
   async tryLock(name: string): Promise<boolean> {
-    const client = await this.connect();
-    const result = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [name]);
-    return result.rows[0].locked;
+    return this.serially(async () => {
+      const client = await this.connect();
+      const result = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [name]);
+      return result.rows[0].locked;
+    });
   }
 
   async unlock(name: string): Promise<void> {
-    if (!this.client) return; // the session is gone, and its locks with it
-    await this.client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [name]);
+    await this.serially(async () => {
+      if (!this.client) return; // the session is gone, and its locks with it
+      await this.client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [name]);
+    });
   }
 
   /** Ends the session (its locks go with it); a later call connects again. */
@@ -33,6 +39,12 @@ export class AdvisoryLockConnection {
     const client = this.client ?? (await this.connecting?.catch(() => null)) ?? null;
     this.client = null;
     if (client) await client.end().catch(() => undefined);
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private async connect(): Promise<Client> {

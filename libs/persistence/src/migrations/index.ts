@@ -5,6 +5,9 @@ import { dueTimersMigration } from '../../../timers/src/migrations/0003_due_time
 import { idempotencyKeysMigration } from './0004_idempotency_keys';
 import { partnersCustomersMigration } from '../../../partners/src/migrations/0010_partners_customers';
 import { catalogMigration } from '../../../catalog/src/migrations/0020_catalog';
+import { auditAccessMigration } from '../../../audit/src/migrations/0070_audit_access';
+import { webhooksMigration } from '../../../webhooks/src/migrations/0070_webhooks';
+import { subscriptionsMigration } from '../../../subscriptions/src/migrations/0030_subscriptions';
 
 /**
  * Every migration of the project, by name; names sort in the order they run.
@@ -17,4 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0004_idempotency_keys': idempotencyKeysMigration,
   '0010_partners_customers': partnersCustomersMigration,
   '0020_catalog': catalogMigration,
+  '0030_subscriptions': subscriptionsMigration,
+  '0070_audit_access': auditAccessMigration,
+  '0070_webhooks': webhooksMigration,
 };

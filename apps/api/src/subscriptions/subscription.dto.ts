@@ -1,0 +1,732 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { BILLING_CYCLES, TERM_DURATIONS, type BillingCycle, type TermDuration } from '../../../../libs/catalog/src/domain/catalog.types';
+import { MAX_CART_LINES, RESELLER_PARTICIPANT } from '../../../../libs/subscriptions/src/domain/cart';
+import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../../../../libs/subscriptions/src/domain/subscription.events';
+import { ListQueryDto } from '../partners/list-query.dto';
+
+const CATALOG_ITEM_ID = /^[A-Z0-9]{4,16}:[A-Z0-9]{4,16}:[A-Z0-9]{4,16}$/;
+const CATALOG_ITEM_MESSAGE = 'catalogItemId must look like PRODUCTID:SKUID:AVAILABILITYID';
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MPN = /^[0-9]{1,20}$/;
+/** A sanity bound; each offer's own maximum is a business rule (422 `quantity-above-maximum`). */
+const QUANTITY_BOUND = 1_000_000;
+
+export class MoneyDto {
+  @ApiProperty({ example: '36.00', description: 'Decimal string in the currency\'s minor-unit precision' })
+  amount!: string;
+
+  @ApiProperty({ example: 'EUR' })
+  currency!: string;
+}
+
+// --- carts ------------------------------------------------------------------------------------------
+
+export class CartParticipantDto {
+  @ApiProperty({ enum: [RESELLER_PARTICIPANT] })
+  @IsIn([RESELLER_PARTICIPANT])
+  key!: typeof RESELLER_PARTICIPANT;
+
+  @ApiProperty({ example: '7654321', description: 'The indirect reseller\'s MPN id (R-IND-2, R-IND-4)' })
+  @IsString()
+  @Matches(MPN, { message: 'value must be an MPN id (1 to 20 digits)' })
+  value!: string;
+}
+
+export class CartLineItemDto {
+  @ApiProperty({ example: 'CFQ7TTC0LFLZ:0002:CFQ7TTC0JSWX' })
+  @IsString()
+  @Matches(CATALOG_ITEM_ID, { message: CATALOG_ITEM_MESSAGE })
+  catalogItemId!: string;
+
+  @ApiProperty({ minimum: 1, example: 10 })
+  @IsInt()
+  @Min(1)
+  @Max(QUANTITY_BOUND)
+  quantity!: number;
+
+  @ApiProperty({ enum: TERM_DURATIONS })
+  @IsIn(TERM_DURATIONS)
+  termDuration!: TermDuration;
+
+  @ApiProperty({ enum: BILLING_CYCLES })
+  @IsIn(BILLING_CYCLES)
+  billingCycle!: BillingCycle;
+
+  @ApiPropertyOptional({ description: 'A promotion to apply (R-PRICE-3); without one an available promotion applies' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  promotionId?: string;
+
+  @ApiPropertyOptional({ example: '2025-12-31', description: 'R-SUB-3, one of GET .../subscriptions/custom-term-end-dates' })
+  @IsOptional()
+  @Matches(DATE, { message: 'customTermEndDate must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'customTermEndDate must be a valid date' })
+  customTermEndDate?: string;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  friendlyName?: string;
+
+  @ApiPropertyOptional({ type: [CartParticipantDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => CartParticipantDto)
+  participants?: CartParticipantDto[];
+}
+
+export class CreateCartDto {
+  @ApiProperty({ type: [CartLineItemDto], minItems: 1, maxItems: MAX_CART_LINES })
+  @IsDefined()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_CART_LINES)
+  @ValidateNested({ each: true })
+  @Type(() => CartLineItemDto)
+  lineItems!: CartLineItemDto[];
+}
+
+export class CartLineItemViewDto extends CartLineItemDto {
+  @ApiProperty({ description: '0-based' })
+  lineItemNumber!: number;
+}
+
+export class CartDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  customerId!: string;
+
+  @ApiProperty({ enum: ['active', 'ordered', 'expired'] })
+  status!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt!: string;
+
+  @ApiProperty({ format: 'date-time', description: '7 days after creation' })
+  expiresAt!: string;
+
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' })
+  orderId!: string | null;
+
+  @ApiProperty({ type: [CartLineItemViewDto] })
+  lineItems!: CartLineItemViewDto[];
+}
+
+// --- orders -----------------------------------------------------------------------------------------
+
+export class OrderLineItemDto {
+  @ApiProperty()
+  lineItemNumber!: number;
+
+  @ApiProperty()
+  catalogItemId!: string;
+
+  @ApiProperty({ description: 'Same as catalogItemId' })
+  offerId!: string;
+
+  @ApiProperty()
+  quantity!: number;
+
+  @ApiProperty({ enum: TERM_DURATIONS })
+  termDuration!: string;
+
+  @ApiProperty({ enum: BILLING_CYCLES })
+  billingCycle!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  subscriptionId!: string;
+
+  @ApiProperty({ enum: ['new', 'renew', 'migration', 'upgrade'] })
+  transactionType!: string;
+
+  @ApiProperty()
+  friendlyName!: string;
+
+  @ApiProperty({ type: MoneyDto })
+  unitPrice!: MoneyDto;
+
+  @ApiProperty()
+  discountPercent!: number;
+
+  @ApiPropertyOptional()
+  promotionId?: string;
+
+  @ApiPropertyOptional()
+  customTermEndDate?: string;
+
+  @ApiPropertyOptional({ description: 'The indirect reseller\'s MPN id' })
+  partnerId?: string;
+}
+
+export class OrderDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  cartId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  customerId!: string;
+
+  @ApiProperty({ enum: ['completed'] })
+  status!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  creationDate!: string;
+
+  @ApiProperty({ type: [OrderLineItemDto] })
+  lineItems!: OrderLineItemDto[];
+}
+
+export class OrderErrorDto {
+  @ApiProperty()
+  lineItemNumber!: number;
+
+  @ApiProperty({ example: 'market-not-available' })
+  code!: string;
+
+  @ApiProperty()
+  description!: string;
+}
+
+export class CheckoutResultDto {
+  @ApiProperty({ type: [OrderDto] })
+  orders!: OrderDto[];
+
+  @ApiProperty({ type: [OrderErrorDto], description: 'Refused lines (R-SUB-1: the others still succeed)' })
+  orderErrors!: OrderErrorDto[];
+}
+
+export class OrderPageDto {
+  @ApiProperty({ type: [OrderDto] })
+  items!: OrderDto[];
+
+  @ApiPropertyOptional()
+  continuationToken?: string;
+}
+
+// --- subscriptions ----------------------------------------------------------------------------------
+
+export class RefundOptionDto {
+  @ApiProperty({ enum: ['Full', 'Partial'] })
+  type!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  expiresAt!: string;
+}
+
+export class RefundableBatchDto {
+  @ApiProperty()
+  quantity!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  allowedUntilDateTime!: string;
+}
+
+export class RefundableQuantityDto {
+  @ApiProperty()
+  totalQuantity!: number;
+
+  @ApiProperty({ type: [RefundableBatchDto] })
+  details!: RefundableBatchDto[];
+}
+
+export class ScheduledInstructionsDto {
+  @ApiProperty()
+  catalogItemId!: string;
+
+  @ApiProperty()
+  quantity!: number;
+
+  @ApiProperty({ enum: TERM_DURATIONS })
+  termDuration!: string;
+
+  @ApiProperty({ enum: BILLING_CYCLES })
+  billingCycle!: string;
+
+  @ApiPropertyOptional()
+  customTermEndDate?: string;
+
+  @ApiPropertyOptional()
+  promotionId?: string;
+}
+
+export class UpgradedFromDto {
+  @ApiProperty({ format: 'uuid' })
+  subscriptionId!: string;
+
+  @ApiProperty()
+  catalogItemId!: string;
+}
+
+export class SubscriptionDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  customerId!: string;
+
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'null for a subscription created by a partial upgrade' })
+  orderId!: string | null;
+
+  @ApiProperty({ description: 'The catalog item (productId:skuId:availabilityId)' })
+  offerId!: string;
+
+  @ApiProperty()
+  productId!: string;
+
+  @ApiProperty()
+  skuId!: string;
+
+  @ApiProperty()
+  availabilityId!: string;
+
+  @ApiProperty()
+  productType!: string;
+
+  @ApiProperty()
+  productName!: string;
+
+  @ApiProperty()
+  skuName!: string;
+
+  @ApiProperty()
+  friendlyName!: string;
+
+  @ApiProperty()
+  quantity!: number;
+
+  @ApiProperty({ enum: SUBSCRIPTION_STATUSES })
+  status!: string;
+
+  @ApiProperty({ enum: TERM_DURATIONS })
+  termDuration!: string;
+
+  @ApiProperty({ enum: BILLING_CYCLES })
+  billingCycle!: string;
+
+  @ApiProperty()
+  autoRenewEnabled!: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  creationDate!: string;
+
+  @ApiProperty({ example: '2025-01-15', description: 'First day of the current term' })
+  effectiveStartDate!: string;
+
+  @ApiProperty({ example: '2026-01-14', description: 'Last day of the term, included whole (R-SUB-2)' })
+  commitmentEndDate!: string;
+
+  @ApiProperty({ type: String, nullable: true, enum: ['calendarMonthAligned', 'subscriptionAligned'] })
+  termEndAlignment!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The indirect reseller\'s MPN id' })
+  partnerId!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  promotionId!: string | null;
+
+  @ApiProperty({ type: MoneyDto, description: 'Captured at purchase (R-PRICE-5)' })
+  unitPrice!: MoneyDto;
+
+  @ApiProperty()
+  discountPercent!: number;
+
+  @ApiProperty({ type: MoneyDto })
+  discountedUnitPrice!: MoneyDto;
+
+  @ApiProperty()
+  currency!: string;
+
+  @ApiProperty({ type: [RefundOptionDto], description: 'R-CANCEL-1: Full until +24 h, Partial until +168 h' })
+  refundOptions!: RefundOptionDto[];
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  cancellationAllowedUntil!: string | null;
+
+  @ApiProperty()
+  cancellationWindowPassed!: boolean;
+
+  @ApiProperty({ type: RefundableQuantityDto, description: 'R-CANCEL-2: seats removable now, per batch' })
+  refundableQuantity!: RefundableQuantityDto;
+
+  @ApiProperty({ type: ScheduledInstructionsDto, nullable: true })
+  scheduledNextTermInstructions!: ScheduledInstructionsDto | null;
+
+  @ApiProperty({ type: UpgradedFromDto, nullable: true })
+  upgradedFrom!: UpgradedFromDto | null;
+
+  @ApiProperty({ type: Object, nullable: true, description: 'Set for EA-to-CSP renewals' })
+  migratedFrom!: null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  suspendedAt!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  cancelledAt!: string | null;
+
+  @ApiProperty({ description: 'Stream version of the state shown' })
+  version!: number;
+}
+
+export class RefundDto {
+  @ApiProperty({ type: MoneyDto, description: 'The money returned' })
+  amount!: MoneyDto;
+
+  @ApiProperty({ enum: ['Full', 'Partial'] })
+  type!: string;
+}
+
+export class CancelledSubscriptionDto extends SubscriptionDto {
+  @ApiProperty({ type: RefundDto })
+  refund!: RefundDto;
+}
+
+export class SubscriptionListItemDto {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  customerId!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  orderId!: string | null;
+
+  @ApiProperty()
+  offerId!: string;
+
+  @ApiProperty()
+  productId!: string;
+
+  @ApiProperty()
+  skuId!: string;
+
+  @ApiProperty()
+  productType!: string;
+
+  @ApiProperty()
+  skuName!: string;
+
+  @ApiProperty()
+  friendlyName!: string;
+
+  @ApiProperty()
+  quantity!: number;
+
+  @ApiProperty({ enum: SUBSCRIPTION_STATUSES })
+  status!: string;
+
+  @ApiProperty()
+  termDuration!: string;
+
+  @ApiProperty()
+  billingCycle!: string;
+
+  @ApiProperty()
+  autoRenewEnabled!: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  creationDate!: string;
+
+  @ApiProperty()
+  effectiveStartDate!: string;
+
+  @ApiProperty()
+  commitmentEndDate!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  partnerId!: string | null;
+}
+
+export class SubscriptionPageDto {
+  @ApiProperty({ type: [SubscriptionListItemDto] })
+  items!: SubscriptionListItemDto[];
+
+  @ApiPropertyOptional()
+  continuationToken?: string;
+}
+
+export class UpdateSubscriptionDto {
+  @ApiPropertyOptional({ minimum: 1, description: 'Increases any time; decreases only within each batch\'s 7 days (R-CANCEL-2)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(QUANTITY_BOUND)
+  quantity?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  autoRenewEnabled?: boolean;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  friendlyName?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'An indirect reseller\'s MPN id; null removes it' })
+  @IsOptional()
+  @IsString()
+  @Matches(MPN, { message: 'partnerId must be an MPN id (1 to 20 digits)' })
+  partnerId?: string | null;
+
+  @ApiPropertyOptional({ enum: ['suspended', 'active'] })
+  @IsOptional()
+  @IsIn(['suspended', 'active'])
+  status?: 'suspended' | 'active';
+}
+
+export class ScheduledChangesDto {
+  @ApiPropertyOptional({ description: 'Same SKU (another term) or an upgrade target; default the current item' })
+  @IsOptional()
+  @IsString()
+  @Matches(CATALOG_ITEM_ID, { message: CATALOG_ITEM_MESSAGE })
+  catalogItemId?: string;
+
+  @ApiPropertyOptional({ minimum: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(QUANTITY_BOUND)
+  quantity?: number;
+
+  @ApiPropertyOptional({ enum: TERM_DURATIONS })
+  @IsOptional()
+  @IsIn(TERM_DURATIONS)
+  termDuration?: TermDuration;
+
+  @ApiPropertyOptional({ enum: BILLING_CYCLES })
+  @IsOptional()
+  @IsIn(BILLING_CYCLES)
+  billingCycle?: BillingCycle;
+
+  @ApiPropertyOptional({ example: '2026-12-31' })
+  @IsOptional()
+  @Matches(DATE, { message: 'customTermEndDate must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'customTermEndDate must be a valid date' })
+  customTermEndDate?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  promotionId?: string;
+}
+
+export class TransitionDto {
+  @ApiProperty({ example: 'CFQ7TTC0LFK5:0002:CFQ7TTC0LPXG' })
+  @IsString()
+  @Matches(CATALOG_ITEM_ID, { message: CATALOG_ITEM_MESSAGE })
+  toCatalogItemId!: string;
+
+  @ApiProperty({ minimum: 1, description: 'All seats: full upgrade (same id); fewer: partial upgrade (a new subscription)' })
+  @IsInt()
+  @Min(1)
+  @Max(QUANTITY_BOUND)
+  quantity!: number;
+}
+
+export class TransitionResultDto {
+  @ApiProperty({ enum: ['full', 'partial'] })
+  transitionType!: string;
+
+  @ApiProperty({ enum: ['completed'] })
+  status!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  fromSubscriptionId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  toSubscriptionId!: string;
+
+  @ApiProperty()
+  fromCatalogItemId!: string;
+
+  @ApiProperty()
+  toCatalogItemId!: string;
+
+  @ApiProperty()
+  quantity!: number;
+
+  @ApiProperty({ type: SubscriptionDto })
+  subscription!: SubscriptionDto;
+
+  @ApiPropertyOptional({ type: SubscriptionDto })
+  newSubscription?: SubscriptionDto;
+}
+
+export class EligibilityErrorDto {
+  @ApiProperty()
+  code!: string;
+
+  @ApiProperty()
+  description!: string;
+}
+
+export class TransitionEligibilityDto {
+  @ApiProperty()
+  catalogItemId!: string;
+
+  @ApiProperty()
+  productId!: string;
+
+  @ApiProperty()
+  skuId!: string;
+
+  @ApiProperty()
+  availabilityId!: string;
+
+  @ApiProperty()
+  title!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  termDuration!: string | null;
+
+  @ApiProperty()
+  billingCycle!: string;
+
+  @ApiProperty({ enum: ['immediate', 'scheduled'] })
+  eligibilityType!: string;
+
+  @ApiProperty()
+  isEligible!: boolean;
+
+  @ApiProperty({ type: [EligibilityErrorDto] })
+  errors!: EligibilityErrorDto[];
+}
+
+export class TransitionEligibilityPageDto {
+  @ApiProperty({ type: [TransitionEligibilityDto] })
+  items!: TransitionEligibilityDto[];
+}
+
+export class CustomTermEndDateDto {
+  @ApiProperty({ example: '2025-12-31' })
+  customTermEndDate!: string;
+
+  @ApiProperty({ enum: ['calendarMonthAligned', 'subscriptionAligned'] })
+  type!: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  alignedSubscriptionIds?: string[];
+}
+
+export class CustomTermEndDatePageDto {
+  @ApiProperty({ type: [CustomTermEndDateDto] })
+  items!: CustomTermEndDateDto[];
+}
+
+export class HistoryActorDto {
+  @ApiProperty()
+  userId!: string;
+
+  @ApiProperty()
+  tenantId!: string;
+
+  @ApiProperty({ type: [String] })
+  roles!: string[];
+}
+
+export class HistoryMetadataDto {
+  @ApiProperty({ type: HistoryActorDto })
+  actor!: HistoryActorDto;
+
+  @ApiProperty()
+  correlationId!: string;
+
+  @ApiProperty()
+  causationId!: string;
+}
+
+export class HistoryEntryDto {
+  @ApiProperty({ format: 'uuid' })
+  eventId!: string;
+
+  @ApiProperty({ example: 'SubscriptionPurchased' })
+  type!: string;
+
+  @ApiProperty()
+  streamVersion!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  occurredAt!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  recordedAt!: string;
+
+  @ApiProperty({ type: Object })
+  data!: unknown;
+
+  @ApiProperty({ type: HistoryMetadataDto })
+  metadata!: HistoryMetadataDto;
+}
+
+export class HistoryDto {
+  @ApiProperty({ type: [HistoryEntryDto] })
+  items!: HistoryEntryDto[];
+}
+
+// --- query strings ----------------------------------------------------------------------------------
+
+export class SubscriptionListQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ enum: SUBSCRIPTION_STATUSES })
+  @IsOptional()
+  @IsIn(SUBSCRIPTION_STATUSES)
+  status?: SubscriptionStatus;
+}
+
+export class AsOfQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'The state as of this instant, folded from the events (R-AUDIT-1)' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'asOf must be an ISO-8601 instant' })
+  asOf?: string;
+}
+
+export class EligibilityQueryDto {
+  @ApiPropertyOptional({ enum: ['immediate', 'scheduled'], default: 'immediate' })
+  @IsOptional()
+  @IsIn(['immediate', 'scheduled'])
+  eligibilityType?: 'immediate' | 'scheduled';
+}
+
+export class CustomTermEndDatesQueryDto {
+  @ApiProperty({ enum: TERM_DURATIONS })
+  @IsIn(TERM_DURATIONS)
+  termDuration!: TermDuration;
+
+  @ApiPropertyOptional({ example: '2025-01-15', description: 'First day of the term; default today' })
+  @IsOptional()
+  @Matches(DATE, { message: 'termStartDate must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'termStartDate must be a valid date' })
+  termStartDate?: string;
+}

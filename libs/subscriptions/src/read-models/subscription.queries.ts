@@ -1,0 +1,198 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { sql } from 'kysely';
+import type { Actor } from '../../../core/src';
+import { isOperator } from '../../../auth/src/tenant';
+import type { ProductType, TermDuration } from '../../../catalog/src/domain/catalog.types';
+import { postgresCommittedHead } from '../../../event-store/src/projections/committed-head';
+import { ProjectionRunner } from '../../../event-store/src/projections/projection-runner';
+import { EVENT_STORE, type EventStore } from '../../../event-store/src/port';
+import { PostgresEventStore } from '../../../event-store/src/postgres/postgres-event-store';
+import { DATABASE, type DatabaseHandle } from '../../../persistence/src/database';
+import { decodeContinuationToken, toPage, type Page } from '../../../partners/src/read-models/paging';
+import '../../../customers/src/read-models/customers.schema';
+import type { CustomerSubscriptionFact } from '../domain/checkout';
+import type { SubscriptionStatus } from '../domain/subscription.events';
+import { orderViewOf, type OrderView } from '../application/views';
+import './subscriptions.schema';
+
+export const SUBSCRIPTIONS_PROJECTION = 'subscriptions_v1';
+const CATCH_UP_TIMEOUT_MS = 5_000;
+
+export interface SubscriptionListItem {
+  id: string;
+  customerId: string;
+  orderId: string | null;
+  offerId: string;
+  productId: string;
+  skuId: string;
+  productType: string;
+  skuName: string;
+  friendlyName: string;
+  quantity: number;
+  status: string;
+  termDuration: string;
+  billingCycle: string;
+  autoRenewEnabled: boolean;
+  creationDate: string;
+  effectiveStartDate: string;
+  commitmentEndDate: string;
+  partnerId: string | null;
+}
+
+/** Reads of the subscriptions and orders read models (lists may lag the writes by a moment). */
+@Injectable()
+export class SubscriptionQueries {
+  private readonly logger = new Logger('SubscriptionQueries');
+
+  constructor(
+    @Inject(DATABASE) private readonly database: DatabaseHandle,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  /**
+   * Waits until subscriptions_v1 has every event committed so far, so checks that need the
+   * customer's other subscriptions (add-on prerequisites, aligned end dates) see the caller's own
+   * earlier purchases. After the timeout it answers from what the read model has.
+   */
+  async catchUp(timeoutMs = CATCH_UP_TIMEOUT_MS): Promise<void> {
+    const head = this.store instanceof PostgresEventStore ? await postgresCommittedHead(this.database.db)() : await this.store.headPosition();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      this.runner.nudge();
+      const lagging = await this.runner.lagging(head);
+      if (!lagging.some((p) => p.name === SUBSCRIPTIONS_PROJECTION)) return;
+      if (Date.now() >= deadline) {
+        this.logger.warn(`${SUBSCRIPTIONS_PROJECTION} did not catch up within ${timeoutMs} ms; answering from the read model as it is`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Every subscription of the customer's tenant, of any partner, after catching up. */
+  async customerSubscriptions(customerId: string): Promise<CustomerSubscriptionFact[]> {
+    await this.catchUp();
+    const rows = await this.database.db
+      .selectFrom('subscriptions')
+      .select(['subscription_id', 'partner_tenant_id', 'product_id', 'sku_id', 'product_type', 'status', 'term_duration', 'commitment_end_date'])
+      .where('customer_id', '=', customerId)
+      .execute();
+    return rows.map((row) => ({
+      subscriptionId: row.subscription_id,
+      partnerTenantId: row.partner_tenant_id,
+      skuRef: `${row.product_id}:${row.sku_id}`,
+      productType: row.product_type as ProductType,
+      status: row.status as SubscriptionStatus,
+      termDuration: row.term_duration as TermDuration,
+      commitmentEndDate: row.commitment_end_date,
+    }));
+  }
+
+  /** Does the actor hold any subscription of the customer as its reseller (R-TENANT-1)? */
+  async isResellerOfAny(actor: Actor, customerId: string): Promise<boolean> {
+    const row = await this.database.db
+      .selectFrom('subscriptions')
+      .select('subscription_id')
+      .where('customer_id', '=', customerId)
+      .where('reseller_tenant_id', '=', actor.tenantId)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * R-TENANT-1: the operator and the customer's admins see all of the customer's subscriptions; a
+   * partner its own, those it resells, and those of a provider that delegated the customer to it.
+   */
+  async listSubscriptions(
+    actor: Actor,
+    customerId: string,
+    filter: { status?: SubscriptionStatus; limit: number; continuationToken?: string },
+  ): Promise<Page<SubscriptionListItem>> {
+    const after = decodeContinuationToken(filter.continuationToken);
+    let query = this.database.db.selectFrom('subscriptions as s').selectAll('s').where('s.customer_id', '=', customerId);
+    if (!isOperator(actor) && actor.tenantId !== customerId) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('s.partner_tenant_id', '=', actor.tenantId),
+          eb('s.reseller_tenant_id', '=', actor.tenantId),
+          eb.exists(
+            eb
+              .selectFrom('customer_partner_relationships as r')
+              .select('r.customer_id')
+              .whereRef('r.customer_id', '=', 's.customer_id')
+              .where('r.partner_tenant_id', '=', actor.tenantId)
+              .whereRef('r.indirect_provider_tenant_id', '=', 's.partner_tenant_id'),
+          ),
+        ]),
+      );
+    }
+    if (filter.status) query = query.where('s.status', '=', filter.status);
+    if (after) query = query.where((eb) => eb(eb.refTuple('s.created_at', 's.subscription_id'), '>', eb.tuple(new Date(after.createdAt), after.id)));
+    const rows = await query.orderBy('s.created_at').orderBy('s.subscription_id').limit(filter.limit + 1).execute();
+    return toPage(
+      rows,
+      filter.limit,
+      (row) => ({ createdAt: row.created_at.toISOString(), id: row.subscription_id }),
+      (row) => ({
+        id: row.subscription_id,
+        customerId: row.customer_id,
+        orderId: row.order_id,
+        offerId: row.catalog_item_id,
+        productId: row.product_id,
+        skuId: row.sku_id,
+        productType: row.product_type,
+        skuName: row.sku_title,
+        friendlyName: row.friendly_name,
+        quantity: row.quantity,
+        status: row.status,
+        termDuration: row.term_duration,
+        billingCycle: row.billing_cycle,
+        autoRenewEnabled: row.auto_renew_enabled,
+        creationDate: row.created_at.toISOString(),
+        effectiveStartDate: row.effective_start_date,
+        commitmentEndDate: row.commitment_end_date,
+        partnerId: row.reseller_partner_id,
+      }),
+    );
+  }
+
+  /** The customer's order history, with the same visibility as subscriptions. */
+  async listOrders(actor: Actor, customerId: string, filter: { limit: number; continuationToken?: string }): Promise<Page<OrderView>> {
+    const after = decodeContinuationToken(filter.continuationToken);
+    let query = this.database.db.selectFrom('orders as o').selectAll('o').where('o.customer_id', '=', customerId);
+    if (!isOperator(actor) && actor.tenantId !== customerId) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('o.partner_tenant_id', '=', actor.tenantId),
+          eb(sql<string>`${actor.tenantId}`, '=', eb.fn.any('o.reseller_tenant_ids')),
+          eb.exists(
+            eb
+              .selectFrom('customer_partner_relationships as r')
+              .select('r.customer_id')
+              .whereRef('r.customer_id', '=', 'o.customer_id')
+              .where('r.partner_tenant_id', '=', actor.tenantId)
+              .whereRef('r.indirect_provider_tenant_id', '=', 'o.partner_tenant_id'),
+          ),
+        ]),
+      );
+    }
+    if (after) query = query.where((eb) => eb(eb.refTuple('o.created_at', 'o.order_id'), '>', eb.tuple(new Date(after.createdAt), after.id)));
+    const rows = await query.orderBy('o.created_at').orderBy('o.order_id').limit(filter.limit + 1).execute();
+    return toPage(
+      rows,
+      filter.limit,
+      (row) => ({ createdAt: row.created_at.toISOString(), id: row.order_id }),
+      (row) =>
+        orderViewOf({
+          orderId: row.order_id,
+          cartId: row.cart_id,
+          customerId: row.customer_id,
+          status: row.status as 'completed',
+          placedAt: row.created_at.toISOString(),
+          lineItems: row.line_items,
+        }),
+    );
+  }
+}

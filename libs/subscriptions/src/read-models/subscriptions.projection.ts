@@ -1,0 +1,122 @@
+import type { Transaction, Updateable } from 'kysely';
+import type { RecordedEvent } from '../../../core/src';
+import type { Projection } from '../../../event-store/src/projections/projection';
+import type { Database } from '../../../persistence/src/schema';
+import type { OrderPlacedData } from '../domain/order';
+import { SUBSCRIPTION_EVENT_TYPES, type SubscriptionEvent } from '../domain/subscription.events';
+import './subscriptions.schema';
+import type { SubscriptionsTable } from './subscriptions.schema';
+
+/** The columns an event changes, or null when it changes none but the version. */
+function changesOf(event: SubscriptionEvent): Updateable<SubscriptionsTable> | null {
+  switch (event.type) {
+    case 'SubscriptionQuantityChanged':
+      return { quantity: event.data.quantity };
+    case 'SubscriptionAutoRenewChanged':
+      return { auto_renew_enabled: event.data.autoRenewEnabled };
+    case 'SubscriptionFriendlyNameChanged':
+      return { friendly_name: event.data.friendlyName };
+    case 'SubscriptionResellerChanged':
+      return { reseller_tenant_id: event.data.reseller?.tenantId ?? null, reseller_partner_id: event.data.reseller?.partnerId ?? null };
+    case 'SubscriptionSuspended':
+      return { status: 'suspended' };
+    case 'SubscriptionReactivated':
+      return { status: 'active' };
+    case 'SubscriptionCancelled':
+      return { status: 'deleted', auto_renew_enabled: false };
+    case 'SubscriptionUpgraded': {
+      const { offer, quantity } = event.data;
+      return { catalog_item_id: offer.catalogItemId, product_id: offer.productId, sku_id: offer.skuId, sku_title: offer.skuTitle, product_type: offer.productType, quantity };
+    }
+    case 'SubscriptionPartiallyUpgraded':
+      return { quantity: event.data.remainingQuantity };
+    default:
+      return null;
+  }
+}
+
+/** Subscriptions for the lists (`GET .../subscriptions?status=`) and the customer-wide checks of checkout. */
+export class SubscriptionsProjection implements Projection {
+  readonly name = 'subscriptions_v1';
+  readonly eventTypes = SUBSCRIPTION_EVENT_TYPES;
+
+  async handle(trx: Transaction<Database>, events: RecordedEvent[]): Promise<void> {
+    for (const recorded of events) {
+      const event = recorded as unknown as SubscriptionEvent;
+      const at = recorded.metadata.occurredAt;
+      if (event.type === 'SubscriptionPurchased') {
+        const d = event.data;
+        await trx
+          .insertInto('subscriptions')
+          .values({
+            subscription_id: d.subscriptionId,
+            customer_id: d.customerId,
+            partner_tenant_id: d.partnerTenantId,
+            reseller_tenant_id: d.reseller?.tenantId ?? null,
+            reseller_partner_id: d.reseller?.partnerId ?? null,
+            order_id: d.orderId,
+            catalog_item_id: d.offer.catalogItemId,
+            product_id: d.offer.productId,
+            sku_id: d.offer.skuId,
+            product_type: d.offer.productType,
+            sku_title: d.offer.skuTitle,
+            friendly_name: d.friendlyName,
+            quantity: d.quantity,
+            status: 'active',
+            term_duration: d.termDuration,
+            billing_cycle: d.billingCycle,
+            auto_renew_enabled: d.autoRenewEnabled,
+            effective_start_date: d.effectiveStartDate,
+            commitment_end_date: d.commitmentEndDate,
+            created_at: d.purchasedAt,
+            updated_at: at,
+            version: recorded.streamVersion,
+          })
+          .onConflict((oc) => oc.column('subscription_id').doNothing())
+          .execute();
+        continue;
+      }
+      const changes = changesOf(event);
+      await trx
+        .updateTable('subscriptions')
+        .set({ ...(changes ?? {}), updated_at: at, version: recorded.streamVersion })
+        .where('subscription_id', '=', event.data.subscriptionId)
+        .where('version', '<', recorded.streamVersion)
+        .execute();
+    }
+  }
+
+  async reset(trx: Transaction<Database>): Promise<void> {
+    await trx.deleteFrom('subscriptions').execute();
+  }
+}
+
+/** The customer's order history (`GET .../orders`). */
+export class OrdersProjection implements Projection {
+  readonly name = 'orders_v1';
+  readonly eventTypes = ['OrderPlaced'] as const;
+
+  async handle(trx: Transaction<Database>, events: RecordedEvent[]): Promise<void> {
+    for (const event of events) {
+      const d = event.data as OrderPlacedData;
+      await trx
+        .insertInto('orders')
+        .values({
+          order_id: d.orderId,
+          cart_id: d.cartId,
+          customer_id: d.customerId,
+          partner_tenant_id: d.partnerTenantId,
+          status: d.status,
+          created_at: d.placedAt,
+          line_items: JSON.stringify(d.lineItems),
+          reseller_tenant_ids: [...new Set(d.purchases.flatMap((p) => (p.reseller ? [p.reseller.tenantId] : [])))],
+        })
+        .onConflict((oc) => oc.column('order_id').doNothing())
+        .execute();
+    }
+  }
+
+  async reset(trx: Transaction<Database>): Promise<void> {
+    await trx.deleteFrom('orders').execute();
+  }
+}

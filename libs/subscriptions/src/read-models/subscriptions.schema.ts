@@ -1,0 +1,49 @@
+import type { ColumnType } from 'kysely';
+import type { OrderLineItem } from '../domain/order';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** Rows of migration 0030_subscriptions, written only by subscriptions_v1. */
+export interface SubscriptionsTable {
+  subscription_id: string;
+  customer_id: string;
+  partner_tenant_id: string;
+  reseller_tenant_id: string | null;
+  reseller_partner_id: string | null;
+  order_id: string | null;
+  catalog_item_id: string;
+  product_id: string;
+  sku_id: string;
+  product_type: string;
+  sku_title: string;
+  friendly_name: string;
+  quantity: number;
+  status: string;
+  term_duration: string;
+  billing_cycle: string;
+  auto_renew_enabled: boolean;
+  effective_start_date: string;
+  commitment_end_date: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: number;
+}
+
+/** Rows written only by orders_v1. */
+export interface OrdersTable {
+  order_id: string;
+  cart_id: string;
+  customer_id: string;
+  partner_tenant_id: string;
+  status: string;
+  created_at: Timestamp;
+  line_items: ColumnType<OrderLineItem[], string, string>;
+  reseller_tenant_ids: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+declare module '../../../persistence/src/schema' {
+  interface Database {
+    subscriptions: SubscriptionsTable;
+    orders: OrdersTable;
+  }
+}
