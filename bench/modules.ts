@@ -7,4 +7,6 @@ export const benchModules: Array<() => Promise<BenchModule>> = [
   () => import('./projection-rebuild.bench').then((m) => m.projectionRebuildBench),
   () => import('./price-lookup.bench').then((m) => m.priceLookupBench),
   () => import('./checkout.bench').then((m) => m.checkoutBench),
+  () => import('./webhooks.bench').then((m) => m.webhookDeliveriesBench),
+  () => import('./webhooks.bench').then((m) => m.asOfReadBench),
 ];

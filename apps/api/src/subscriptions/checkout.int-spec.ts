@@ -1,5 +1,6 @@
 import { startTestApp, type TestApp } from '../../../../test/support/app';
 import { BUYER_ROLES, ITEMS, line, OPERATOR, OTHER_PARTNER_ROLES, World, type Partner } from './testing/world';
+import type { Role } from '../../../../libs/auth/src/auth.types';
 
 const T0 = '2025-01-15T10:00:00.000Z';
 
@@ -115,7 +116,274 @@ describe('carts, checkout and orders API', () => {
       expect(again.body).toMatchObject({ code: 'cart-already-checked-out' });
       expect(await world.eventCount()).toBe(before);
     });
+
+    it('R-SUB-1 R-CAT-4 R-CAT-6 R-SUB-9: refused lines are order errors with stable codes; the other lines still succeed', async () => {
+      const customerId = await world.customer(direct);
+      // Intune is not sold in Germany from now on (a SKU's own excluded markets).
+      const excluded = await world.call('PATCH', '/v1/catalog/products/CFQ7TTC0LCHV/skus/0001', OPERATOR, { excludedMarkets: ['DE'] });
+      expect(excluded.status).toBe(200);
+      const result = await world.checkout(direct, customerId, [
+        line(ITEMS.e3Annual, { quantity: 2 }),
+        line(ITEMS.e3EndOfSale),
+        line(ITEMS.basicMonthly, { termDuration: 'P1M', billingCycle: 'annual' }),
+        line(ITEMS.intune),
+        line(ITEMS.e3Annual, { quantity: 10_001 }),
+        line('CFQ7TTC0ZZZZ:0001:CFQ7TTC0ZZZZ'),
+      ]);
+      expect(result.status).toBe(201);
+      expect(result.body.orders[0].lineItems.map((l: { lineItemNumber: number }) => l.lineItemNumber)).toEqual([0]);
+      expect(result.body.orderErrors.map((e: { lineItemNumber: number; code: string }) => [e.lineItemNumber, e.code])).toEqual([
+        [1, 'sku-end-of-sale'],
+        [2, 'billing-plan-not-offered'],
+        [3, 'market-not-available'],
+        [4, 'quantity-above-maximum'],
+        [5, 'unknown-catalog-item'],
+      ]);
+      expect(result.body.orderErrors[0].description).toEqual(expect.any(String));
+    });
+
+    it('R-SUB-1: when every line is refused the checkout answers 422 with the lines\' errors and writes nothing', async () => {
+      const customerId = await world.customer(direct);
+      const cart = await world.cart(direct, customerId, [line(ITEMS.e3EndOfSale)]);
+      const before = await world.eventCount();
+      const refused = await world.call('POST', `/v1/customers/${customerId}/carts/${cart.body.id}/checkout`, world.as(direct));
+      expect(refused.status).toBe(422);
+      expect(refused.type).toContain('application/problem+json');
+      expect(refused.body).toMatchObject({ code: 'sku-end-of-sale', details: { orderErrors: [{ lineItemNumber: 0, code: 'sku-end-of-sale' }] } });
+      expect(await world.eventCount()).toBe(before);
+      expect((await world.call('GET', `/v1/customers/${customerId}/carts/${cart.body.id}`, world.as(direct))).body.status).toBe('active');
+    });
+
+    it('R-CUST-6: checkout is refused without an attested customer agreement, and succeeds after it', async () => {
+      const customerId = await world.customer(direct, { attest: false });
+      const cart = await world.cart(direct, customerId, [line(ITEMS.e3Annual)]);
+      const before = await world.eventCount();
+      const url = `/v1/customers/${customerId}/carts/${cart.body.id}/checkout`;
+      const refused = await world.call('POST', url, world.as(direct));
+      expect(refused.status).toBe(422);
+      expect(refused.body.code).toBe('customer-agreement-missing');
+      expect(await world.eventCount()).toBe(before);
+      await world.attest(direct, customerId);
+      expect((await world.call('POST', url, world.as(direct))).status).toBe(201);
+    });
+
+    it('refuses a cart from its 7th day on (cart-expired)', async () => {
+      const customerId = await world.customer(direct);
+      const cart = await world.cart(direct, customerId, [line(ITEMS.e3Annual)]);
+      const url = `/v1/customers/${customerId}/carts/${cart.body.id}/checkout`;
+      world.setClock('2025-01-22T10:00:00.000Z');
+      expect((await world.call('GET', `/v1/customers/${customerId}/carts/${cart.body.id}`, world.as(direct))).body.status).toBe('expired');
+      const refused = await world.call('POST', url, world.as(direct));
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ code: 'cart-expired', details: { expiresAt: '2025-01-22T10:00:00.000Z' } });
+      world.setClock('2025-01-22T09:59:59.000Z');
+      expect((await world.call('POST', url, world.as(direct))).status).toBe(201);
+    });
+
+    it('R-PRICE-5: the price captured at purchase stays when a new price list comes into force', async () => {
+      const customerId = await world.customer(direct);
+      const subscriptionId = await world.buy(direct, customerId);
+      world.setClock('2025-02-02T10:00:00.000Z');
+      const read = await world.call('GET', world.subscriptionUrl(customerId, subscriptionId), world.as(direct));
+      expect(read.body.unitPrice).toEqual({ amount: '380.70', currency: 'EUR' });
+      const later = await world.buy(direct, customerId);
+      expect((await world.call('GET', world.subscriptionUrl(customerId, later), world.as(direct))).body.unitPrice).toEqual({ amount: '392.12', currency: 'EUR' });
+    });
+
+    it('answers a repeated checkout with the same Idempotency-Key with the first answer', async () => {
+      const customerId = await world.customer(direct);
+      const cart = await world.cart(direct, customerId, [line(ITEMS.e3Annual)]);
+      const url = `/v1/customers/${customerId}/carts/${cart.body.id}/checkout`;
+      const first = await world.call('POST', url, world.as(direct), undefined, { 'idempotency-key': `checkout-${cart.body.id}` });
+      const again = await world.call('POST', url, world.as(direct), undefined, { 'idempotency-key': `checkout-${cart.body.id}` });
+      expect(first.status).toBe(201);
+      expect(again).toEqual(first);
+    });
+  });
+
+  describe('add-ons and coterminosity', () => {
+    it('R-CAT-7: an add-on needs an active prerequisite subscription in the tenant, bought on its own transaction', async () => {
+      const customerId = await world.customer(direct);
+      const alone = await world.checkout(direct, customerId, [line(ITEMS.teamsAddOn, { quantity: 5 })]);
+      expect(alone.status).toBe(422);
+      expect(alone.body.code).toBe('prerequisite-missing');
+      const bundled = await world.checkout(direct, customerId, [line(ITEMS.e3Annual), line(ITEMS.teamsAddOn, { quantity: 5 })]);
+      expect(bundled.body.orderErrors).toEqual([expect.objectContaining({ lineItemNumber: 1, code: 'prerequisite-missing' })]);
+      // The base now exists (bought just before, its read model catches up inside the checkout).
+      const afterwards = await world.checkout(direct, customerId, [line(ITEMS.teamsAddOn, { quantity: 5 })]);
+      expect(afterwards.status).toBe(201);
+      expect(afterwards.body.orderErrors).toEqual([]);
+    });
+
+    it('R-SUB-3: lists the allowed custom term end dates and buys a shortened, prorated first term', async () => {
+      const customerId = await world.customer(direct);
+      const existing = await world.buy(direct, customerId, line(ITEMS.e3Annual, { customTermEndDate: '2025-12-31' }));
+      world.setClock('2025-03-10T08:00:00.000Z');
+      const dates = await world.call('GET', `/v1/customers/${customerId}/subscriptions/custom-term-end-dates?termDuration=P1Y`, world.as(direct));
+      expect(dates.status).toBe(200);
+      expect(dates.body.items).toEqual([
+        { customTermEndDate: '2025-12-31', type: 'subscriptionAligned', alignedSubscriptionIds: [existing] },
+        { customTermEndDate: '2026-02-28', type: 'calendarMonthAligned' },
+      ]);
+      const monthly = await world.call('GET', `/v1/customers/${customerId}/subscriptions/custom-term-end-dates?termDuration=P1M`, world.as(direct));
+      expect(monthly.body.items).toEqual([{ customTermEndDate: '2025-03-31', type: 'calendarMonthAligned' }]);
+
+      const aligned = await world.buy(direct, customerId, line(ITEMS.e3Annual, { quantity: 4, customTermEndDate: '2025-12-31' }));
+      const read = await world.call('GET', world.subscriptionUrl(customerId, aligned), world.as(direct));
+      expect(read.body).toMatchObject({ effectiveStartDate: '2025-03-10', commitmentEndDate: '2025-12-31', termEndAlignment: 'subscriptionAligned' });
+      const [purchased] = await world.streamEvents(`subscription-${aligned}`);
+      // 2025-03-10T08:00 to 2026-01-01T00:00 is 297 started days of a 365-day year, at the
+      // February list's 392.12: 4 * 392.12 * 297 / 365 = 1276.272 -> 1276.27.
+      expect(purchased.data.charge).toMatchObject({ amount: { minor: 127_627, currency: 'EUR' }, proration: { days: 297, ofDays: 365 } });
+
+      const refused = await world.checkout(direct, customerId, [line(ITEMS.e3Annual, { customTermEndDate: '2025-11-30' })]);
+      expect(refused.status).toBe(422);
+      expect(refused.body.code).toBe('custom-term-end-date-not-allowed');
+      const bad = await world.call('GET', `/v1/customers/${customerId}/subscriptions/custom-term-end-dates?termDuration=P2Y`, world.as(direct));
+      expect(bad.status).toBe(400);
+    });
+  });
+
+  describe('tenants and roles', () => {
+    it('R-TENANT-1: carts, orders and subscriptions of another partner answer 404, as do customers without a relationship', async () => {
+      const customerId = await world.customer(direct);
+      const cart = await world.cart(direct, customerId, [line(ITEMS.e3Annual)]);
+      const stranger = world.as(other);
+      expect((await world.cart(other, customerId, [line(ITEMS.e3Annual)])).status).toBe(404);
+      expect((await world.call('GET', `/v1/customers/${customerId}/carts/${cart.body.id}`, stranger)).status).toBe(404);
+      const before = await world.eventCount();
+      expect((await world.call('POST', `/v1/customers/${customerId}/carts/${cart.body.id}/checkout`, stranger)).status).toBe(404);
+      expect(await world.eventCount()).toBe(before);
+      const done = await world.call('POST', `/v1/customers/${customerId}/carts/${cart.body.id}/checkout`, world.as(direct));
+      const order = done.body.orders[0];
+      await world.catchUp();
+      for (const url of [
+        `/v1/customers/${customerId}/orders`,
+        `/v1/customers/${customerId}/orders/${order.id}`,
+        `/v1/customers/${customerId}/subscriptions`,
+        world.subscriptionUrl(customerId, order.lineItems[0].subscriptionId),
+      ]) {
+        const response = await world.call('GET', url, stranger);
+        expect({ url, status: response.status, code: response.body.code }).toEqual({ url, status: 404, code: 'not-found' });
+      }
+      // The customer's own admin and the operator read them.
+      expect((await world.call('GET', `/v1/customers/${customerId}/orders/${order.id}`, world.adminOf(customerId))).status).toBe(200);
+      expect((await world.call('GET', `/v1/customers/${customerId}/orders`, OPERATOR)).body.items).toHaveLength(1);
+      // A cart is read under its own customer only.
+      const otherCustomer = await world.customer(direct);
+      expect((await world.call('GET', `/v1/customers/${otherCustomer}/carts/${cart.body.id}`, world.as(direct))).status).toBe(404);
+    });
+
+    it('R-ROLE-1: admin agents, sales agents and global admins buy; other roles get 403 and nothing is written', async () => {
+      const customerId = await world.customer(direct);
+      for (const role of BUYER_ROLES) {
+        const result = await world.checkout(direct, customerId, [line(ITEMS.e3Annual, { quantity: 1 })], world.as(direct, role));
+        expect({ role, status: result.status }).toEqual({ role, status: 201 });
+      }
+      const cart = await world.cart(direct, customerId, [line(ITEMS.e3Annual)]);
+      const before = await world.eventCount();
+      const others: Role[] = [...OTHER_PARTNER_ROLES];
+      for (const role of others) {
+        const created = await world.cart(direct, customerId, [line(ITEMS.e3Annual)], world.as(direct, role));
+        const checkedOut = await world.call('POST', `/v1/customers/${customerId}/carts/${cart.body.id}/checkout`, world.as(direct, role));
+        expect({ role, created: created.status, checkedOut: checkedOut.status }).toEqual({ role, created: 403, checkedOut: 403 });
+      }
+      for (const who of [world.adminOf(customerId), OPERATOR]) {
+        expect((await world.call('POST', `/v1/customers/${customerId}/carts`, who, { lineItems: [line(ITEMS.e3Annual)] })).status).toBe(403);
+        expect((await world.call('POST', `/v1/customers/${customerId}/carts/${cart.body.id}/checkout`, who)).status).toBe(403);
+      }
+      expect(await world.eventCount()).toBe(before);
+    });
+
+    it('R-ROLE-2: a sales agent cannot buy software; an admin agent can', async () => {
+      const customerId = await world.customer(direct);
+      const software = line(ITEMS.windowsServer, { quantity: 2 });
+      const refused = await world.checkout(direct, customerId, [software], world.as(direct, 'sales-agent'));
+      expect(refused.status).toBe(422);
+      expect(refused.body.code).toBe('forbidden');
+      expect((await world.checkout(direct, customerId, [software], world.as(direct, 'admin-agent'))).status).toBe(201);
+    });
+
+    it('R-IND-2 R-IND-3: a provider buys for its reseller\'s customer naming the reseller; the reseller sees and manages it but cannot buy', async () => {
+      const provider = await world.onboard('indirect-provider');
+      const reseller = await world.onboard('indirect-reseller');
+      const customerId = await world.customer(provider, { indirectResellerPartnerId: reseller.partnerId });
+      const participants = [{ key: 'transaction_reseller', value: reseller.partnerId }];
+      const subscriptionId = await world.buy(provider, customerId, line(ITEMS.e3Annual, { participants }));
+      const asReseller = world.as(reseller, 'admin-agent');
+      const read = await world.call('GET', world.subscriptionUrl(customerId, subscriptionId), asReseller);
+      expect(read.status).toBe(200);
+      expect(read.body.partnerId).toBe(reseller.partnerId);
+      const renamed = await world.call('PATCH', world.subscriptionUrl(customerId, subscriptionId), asReseller, { friendlyName: 'Managed by the reseller' });
+      expect(renamed.status).toBe(200);
+      await world.catchUp();
+      expect((await world.call('GET', `/v1/customers/${customerId}/subscriptions`, asReseller)).body.items.map((s: { id: string }) => s.id)).toEqual([subscriptionId]);
+      expect((await world.call('GET', `/v1/customers/${customerId}/orders`, asReseller)).body.items).toHaveLength(1);
+
+      const refused = await world.checkout(reseller, customerId, [line(ITEMS.e3Annual)], asReseller);
+      expect(refused.status).toBe(422);
+      expect(refused.body.code).toBe('indirect-reseller-cannot-purchase');
+      const unknown = await world.checkout(provider, customerId, [line(ITEMS.e3Annual, { participants: [{ key: 'transaction_reseller', value: '1' }] })]);
+      expect(unknown.body.code).toBe('reseller-not-found');
+      const directWithReseller = await world.checkout(direct, await world.customer(direct), [line(ITEMS.e3Annual, { participants })]);
+      expect(directWithReseller.body.code).toBe('not-an-indirect-provider');
+    });
+  });
+
+  it('publishes the carts, orders and subscriptions endpoints in the OpenAPI document', async () => {
+    const response = await app.http.inject({ method: 'GET', url: '/docs-json' });
+    expect(response.statusCode).toBe(200);
+    const paths = Object.keys(response.json().paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/v1/customers/{customerId}/carts',
+        '/v1/customers/{customerId}/carts/{cartId}',
+        '/v1/customers/{customerId}/carts/{cartId}/checkout',
+        '/v1/customers/{customerId}/orders',
+        '/v1/customers/{customerId}/orders/{orderId}',
+        '/v1/customers/{customerId}/subscriptions',
+        '/v1/customers/{customerId}/subscriptions/custom-term-end-dates',
+        '/v1/customers/{customerId}/subscriptions/{subscriptionId}',
+        '/v1/customers/{customerId}/subscriptions/{subscriptionId}/cancel',
+        '/v1/customers/{customerId}/subscriptions/{subscriptionId}/scheduled-changes',
+        '/v1/customers/{customerId}/subscriptions/{subscriptionId}/transition-eligibilities',
+        '/v1/customers/{customerId}/subscriptions/{subscriptionId}/transitions',
+        '/v1/customers/{customerId}/subscriptions/{subscriptionId}/history',
+      ]),
+    );
+  });
+
+  describe('bad input', () => {
+    it('answers 400 problem+json naming each failing field, and writes nothing', async () => {
+      const customerId = await world.customer(direct);
+      const before = await world.eventCount();
+      const bad = await world.call('POST', `/v1/customers/${customerId}/carts`, world.as(direct), {
+        lineItems: [
+          { catalogItemId: 'E3', quantity: 0, termDuration: 'P2Y', billingCycle: 'weekly', customTermEndDate: '2025-02-30', vip: true },
+          { catalogItemId: ITEMS.e3Annual, quantity: 1.5, termDuration: 'P1Y', billingCycle: 'annual', participants: [{ key: 'other', value: 'abc' }] },
+        ],
+        coupon: 'x',
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.type).toContain('application/problem+json');
+      expect(bad.body.code).toBe('validation-failed');
+      expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(
+        [
+          'coupon',
+          'lineItems[0].billingCycle',
+          'lineItems[0].catalogItemId',
+          'lineItems[0].customTermEndDate',
+          'lineItems[0].quantity',
+          'lineItems[0].termDuration',
+          'lineItems[0].vip',
+          'lineItems[1].participants[0].key',
+          'lineItems[1].participants[0].value',
+          'lineItems[1].quantity',
+        ].sort(),
+      );
+      expect((await world.call('POST', `/v1/customers/${customerId}/carts`, world.as(direct), { lineItems: [] })).status).toBe(400);
+      expect((await world.call('POST', `/v1/customers/${customerId}/carts`, world.as(direct), {})).status).toBe(400);
+      expect(await world.eventCount()).toBe(before);
+    });
   });
 });
-
-export { OPERATOR, BUYER_ROLES, OTHER_PARTNER_ROLES };

@@ -113,10 +113,14 @@ export class WebhookDispatcher {
       // A dead worker's jobs come back after this; a live worker renews its locks long before.
       lockDuration: Math.max(5_000, this.settings.timeoutMs + this.settings.inFlightMarginMs),
     });
+    // The scheduler adds the next sweep only once the current one is done: a sweep job stuck with a
+    // dead worker must come back quickly, or sweeping stops for everyone until it does.
     const sweeps = new Worker(WEBHOOK_SWEEP_QUEUE, (job) => this.runSweepJob(job), {
       connection: this.connection('webhook-sweeps-worker'),
       prefix: this.jobs.prefix,
       concurrency: 1,
+      stalledInterval: this.settings.stalledIntervalMs,
+      lockDuration: 5_000,
     });
     for (const worker of [deliveries, sweeps]) {
       worker.on('error', (error) => this.logger.error(`worker error: ${error.message}`));

@@ -102,12 +102,9 @@ describe('webhook deliveries survive a killed worker', () => {
         },
       ]);
     }
-    let t0 = Date.now();
     const runner = new ProjectionRunner(store, db, [new WebhooksProjection()]);
     await runner.catchUp('webhooks_v1');
-    console.log("catchup", Date.now() - t0); t0 = Date.now();
     await runner.stop();
-    console.log("stop", Date.now() - t0);
     const expected = new Set(
       (await db.db.selectFrom('webhook_deliveries').select(sql<string>`message_id::text`.as('id')).execute()).map((row) => row.id),
     );
@@ -115,13 +112,10 @@ describe('webhook deliveries survive a killed worker', () => {
 
     // Slow answers keep many deliveries in flight when the worker dies.
     receiver.respond = () => new Promise((resolve) => setTimeout(() => resolve(200), 150));
-    let t = Date.now();
     const first = await startWorker(db, prefix);
-    console.log("start1", Date.now() - t); t = Date.now();
     children.push(first);
     await until(async () => receiver.requests.length >= 40, 20_000, 'the first deliveries');
-    console.log("until40", Date.now() - t, receiver.requests.length); t = Date.now();
-    first.kill("SIGKILL");
+    first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     const delivered = async () =>
       Number(
@@ -133,8 +127,7 @@ describe('webhook deliveries survive a killed worker', () => {
     const second = await startWorker(db, prefix);
     children.push(second);
     await until(async () => (await delivered()) === MESSAGES, 30_000, 'every delivery');
-    console.log("all", Date.now() - t, receiver.requests.length); t = Date.now();
-    second.kill("SIGTERM");
+    second.kill('SIGTERM');
 
     const accepted = receiver.acceptedById();
     expect(new Set(accepted.keys())).toEqual(expected);

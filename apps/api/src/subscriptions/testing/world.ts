@@ -56,7 +56,7 @@ export const line = (catalogItemId: string, overrides: Partial<Line> = {}): Line
 
 /** HTTP and database helpers around one test app. */
 export class World {
-  private mpn = 4_000_000 + Math.floor(Math.random() * 1_000_000);
+  private mpn = 4_000_000;
 
   constructor(readonly app: TestApp) {}
 
