@@ -45,6 +45,13 @@ export interface EventStore {
    */
   readAll(after: string | null, limit: number): Promise<RecordedEvent[]>;
 
+  /**
+   * Optional: the current version of each named stream in one round trip (streams without events
+   * are absent). Lets a cache of folded streams revalidate cheaply; stores that cannot answer
+   * cheaply leave it out and callers read the streams.
+   */
+  streamVersions?(streams: readonly string[]): Promise<Map<string, number>>;
+
   /** Position of the last event readAll can currently return, null for an empty log. */
   headPosition(): Promise<string | null>;
 

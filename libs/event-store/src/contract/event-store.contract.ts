@@ -15,6 +15,8 @@ export interface EventStoreContractOptions {
   skip?: boolean;
   /** The factory gives a store with an empty log (a fresh store or database). */
   emptyAtStart?: boolean;
+  /** The adapter implements the optional `streamVersions`. */
+  streamVersions?: boolean;
 }
 
 /**
@@ -150,6 +152,16 @@ export function eventStoreContract(
       expect(error).toBeInstanceOf(WrongExpectedVersionError);
       expect(error).toMatchObject({ actual: 0 });
       expect((await store.readStream(stream)).events).toHaveLength(1);
+    });
+
+    (options.streamVersions ? it : it.skip)('answers the current version of several streams at once (optional capability)', async () => {
+      const [a, b, missing] = [uniqueStream(), uniqueStream(), uniqueStream()];
+      await store.appendToStream(a, -1, [event('Opened', {}), event('Renamed', {})]);
+      await store.appendToStream(b, -1, [event('Opened', {})]);
+
+      const versions = await store.streamVersions!([a, b, missing, a]);
+
+      expect(Object.fromEntries(versions)).toEqual({ [a]: 1, [b]: 0 });
     });
 
     it('refuses an event id that is not a UUID', async () => {

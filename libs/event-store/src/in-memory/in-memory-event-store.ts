@@ -25,6 +25,15 @@ export class InMemoryEventStore implements EventStore {
     return { version: events.length - 1, events };
   }
 
+  async streamVersions(streams: readonly string[]): Promise<Map<string, number>> {
+    const versions = new Map<string, number>();
+    for (const stream of streams) {
+      const events = this.streams.get(stream);
+      if (events?.length) versions.set(stream, events.length - 1);
+    }
+    return versions;
+  }
+
   async appendToStream(stream: string, expected: ExpectedVersion, events: EventToAppend[]): Promise<AppendResult> {
     assertEventIds(events);
     const existing = this.streams.get(stream) ?? [];

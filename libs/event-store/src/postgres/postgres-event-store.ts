@@ -49,6 +49,16 @@ export class PostgresEventStore implements EventStore {
     throw new WrongExpectedVersionError(stream, expected, await this.currentVersion(stream));
   }
 
+  async streamVersions(streams: readonly string[]): Promise<Map<string, number>> {
+    if (streams.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ stream_name: string; version: number }>({
+      name: 'es_stream_versions',
+      text: STREAM_VERSIONS,
+      values: [[...new Set(streams)]],
+    });
+    return new Map(rows.map((row) => [row.stream_name, row.version]));
+  }
+
   async readAll(after: string | null, limit: number): Promise<RecordedEvent[]> {
     const [transactionId, position] = after === null ? ['0', '0'] : decodePosition(after);
     const { rows } = await this.pool.query<EventRow>({
@@ -172,6 +182,9 @@ const HEAD = `
   where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   order by transaction_id desc, position desc
   limit 1`;
+
+const STREAM_VERSIONS =
+  'select stream_name, max(stream_version)::int as version from events where stream_name = any($1::text[]) group by stream_name';
 
 const CURRENT_VERSION =
   'select coalesce(max(stream_version), -1)::int as version from events where stream_name = $1';

@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { fold, type Decider, type DomainEvent } from '../../../core/src';
 import { EVENT_STORE, type EventStore } from '../../../event-store/src/port';
-import { PostgresEventStore } from '../../../event-store/src/postgres/postgres-event-store';
-import { DATABASE, type DatabaseHandle } from '../../../persistence/src/database';
 
 type FoldDecider = Pick<Decider<unknown, unknown, DomainEvent>, 'initialState' | 'evolve'>;
 
@@ -50,16 +48,13 @@ export class LruMap<K, V> {
  * Folded streams kept in memory and revalidated against the store: one query asks the current
  * version of every stream a command needs, and only the streams that moved are read again. The
  * answer is exactly what reading every stream would give (never stale), for one round trip instead
- * of one per stream. Stores other than PostgreSQL read every stream.
+ * of one per stream. Stores without `streamVersions` read every stream.
  */
 @Injectable()
 export class StreamCache {
   private readonly entries = new LruMap<string, Folded>(MAX_ENTRIES);
 
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DATABASE) private readonly database: DatabaseHandle,
-  ) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   /** The cached fold of a stream without asking the store (for streams whose events never change it, or a first guess). */
   peek(stream: string): Folded | undefined {
@@ -89,12 +84,7 @@ export class StreamCache {
 
   /** Current version of each stream (absent: no events), or null when the store cannot tell cheaply. */
   private async versions(streams: readonly string[]): Promise<Map<string, number> | null> {
-    if (!(this.store instanceof PostgresEventStore) || streams.length === 0) return null;
-    const { rows } = await this.database.pool.query<{ stream_name: string; version: number }>({
-      name: 'subscriptions_stream_versions',
-      text: 'select stream_name, max(stream_version)::int as version from events where stream_name = any($1::text[]) group by stream_name',
-      values: [[...new Set(streams)]],
-    });
-    return new Map(rows.map((row) => [row.stream_name, row.version]));
+    if (!this.store.streamVersions || streams.length === 0) return null;
+    return this.store.streamVersions(streams);
   }
 }
