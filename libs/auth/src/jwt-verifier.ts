@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { AuthConfig } from '../../config/src/app-config';
 import type { AuthenticatedActor } from './auth.types';
@@ -7,7 +8,7 @@ const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 
 /** Verifies bearer tokens: JWKS (asymmetric) when a URL is configured, else HS256 with the secret. */
 export class JwtVerifier {
-  private readonly key: Uint8Array | JWTVerifyGetKey;
+  private readonly key: KeyObject | JWTVerifyGetKey;
   private readonly algorithms: string[];
 
   constructor(config: AuthConfig, jwks?: JWTVerifyGetKey) {
@@ -15,7 +16,8 @@ export class JwtVerifier {
       this.key = jwks ?? createRemoteJWKSet(new URL(config.jwksUrl as string));
       this.algorithms = ASYMMETRIC;
     } else if (config.jwtSecret) {
-      this.key = new TextEncoder().encode(config.jwtSecret);
+      // A key object made once: jose would otherwise import the raw secret on every request.
+      this.key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
       this.algorithms = ['HS256'];
     } else {
       throw new Error('auth needs AUTH_JWT_SECRET or AUTH_JWKS_URL');
@@ -26,7 +28,7 @@ export class JwtVerifier {
     let payload: Record<string, unknown>;
     try {
       const result =
-        this.key instanceof Uint8Array
+        typeof this.key !== 'function'
           ? await jwtVerify(token, this.key, { algorithms: this.algorithms, clockTolerance: 5 })
           : await jwtVerify(token, this.key, { algorithms: this.algorithms, clockTolerance: 5 });
       payload = result.payload;

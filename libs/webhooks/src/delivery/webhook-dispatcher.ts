@@ -22,8 +22,10 @@ export interface DispatcherSettings {
   retry: RetrySchedule;
   /** An attempt without an answer in this time failed. */
   timeoutMs: number;
-  /** Deliveries sent in parallel per process. */
+  /** Delivery jobs run in parallel per process (each sends its deliveries in parallel). */
   concurrency: number;
+  /** Deliveries per job made by a sweep. */
+  jobBatchSize: number;
   /** How often due rows are swept into jobs. */
   sweepEveryMs: number;
   sweepBatchSize: number;
@@ -41,7 +43,8 @@ export interface DispatcherSettings {
 export const DEFAULT_DISPATCHER_SETTINGS: DispatcherSettings = {
   retry: DEFAULT_RETRY_SCHEDULE,
   timeoutMs: 10_000,
-  concurrency: 50,
+  concurrency: 20,
+  jobBatchSize: 25,
   sweepEveryMs: 1000,
   sweepBatchSize: 1000,
   enqueueLeaseMs: 60_000,
@@ -51,15 +54,21 @@ export const DEFAULT_DISPATCHER_SETTINGS: DispatcherSettings = {
   resolver: systemResolver,
 };
 
-export interface DeliveryJobData {
+/** One delivery of a job, with the attempts made when the job was created. */
+export interface DeliveryRef {
   deliveryId: string;
-  /** Attempts made when the job was created: the job runs only if none was made since. */
+  /** The attempt runs only if no attempt was made since the job was created. */
   attempts: number;
+}
+
+export interface DeliveryJobData {
+  deliveries: DeliveryRef[];
 }
 
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'gone' | 'skipped';
 
 interface ClaimedDelivery {
+  delivery_id: string;
   attempts: number;
   body: string;
   message_id: string;
@@ -67,6 +76,15 @@ interface ClaimedDelivery {
   url: string;
   secret: string | null;
   previous_secret: string | null;
+}
+
+interface Outcome {
+  claimed: ClaimedDelivery;
+  status: 'delivered' | 'failed' | 'pending';
+  result: SendResult;
+  /** Wait before the next attempt (status pending). */
+  delayMs: number;
+  kind: DeliveryOutcome;
 }
 
 /** The system actor of the sender's own commands (a 410 disables the registration). */
@@ -80,6 +98,7 @@ const SENDER_ACTOR = { userId: 'system:webhooks', tenantId: 'operator', roles: [
  * One attempt: claim the row (attempts + 1, held in flight for the timeout and a margin), sign,
  * POST, record the outcome. 2xx: delivered. 410: failed, and the registration is disabled. Else
  * a retry after the backoff (retry-schedule.ts), as a delayed job; after the last attempt: failed.
+ * Swept rows travel in jobs of `jobBatchSize` deliveries, claimed and recorded in one statement each.
  */
 export class WebhookDispatcher {
   private readonly logger = new Logger('Webhooks');
@@ -175,13 +194,16 @@ export class WebhookDispatcher {
         returning s.delivery_id::text as delivery_id, s.attempts, s.enqueued_until
       `.execute(this.database.db);
       if (rows.length === 0) break;
-      await this.queue().addBulk(
-        rows.map((row) => ({
+      const jobs = [];
+      for (let start = 0; start < rows.length; start += this.settings.jobBatchSize) {
+        const batch = rows.slice(start, start + this.settings.jobBatchSize);
+        jobs.push({
           name: JOB_NAMES.deliverWebhook,
-          data: { deliveryId: row.delivery_id, attempts: row.attempts },
-          opts: { jobId: deliveryJobId(row.delivery_id, row.attempts, row.enqueued_until.getTime()), removeOnComplete: true, removeOnFail: true },
-        })),
-      );
+          data: { deliveries: batch.map((row) => ({ deliveryId: row.delivery_id, attempts: row.attempts })) },
+          opts: { jobId: deliveryJobId(batch[0].delivery_id, batch[0].attempts, batch[0].enqueued_until.getTime()), removeOnComplete: true, removeOnFail: true },
+        });
+      }
+      await this.queue().addBulk(jobs);
       total += rows.length;
       if (rows.length < this.settings.sweepBatchSize) break;
     }
@@ -190,60 +212,58 @@ export class WebhookDispatcher {
 
   /** One attempt of one delivery, if it is still due for the attempt the job was made for. */
   async deliver(deliveryId: string, expectedAttempts: number): Promise<DeliveryOutcome> {
+    const [outcome] = await this.deliverBatch([{ deliveryId, attempts: expectedAttempts }]);
+    return outcome?.kind ?? 'skipped';
+  }
+
+  /**
+   * One attempt of each delivery still due for the attempt its job was made for (the others were
+   * handled meanwhile and are skipped), sent in parallel.
+   */
+  async deliverBatch(refs: readonly DeliveryRef[]): Promise<Array<{ deliveryId: string; kind: DeliveryOutcome }>> {
+    if (refs.length === 0) return [];
     const holdSeconds = (this.settings.timeoutMs + this.settings.inFlightMarginMs) / 1000;
     // The previous secret's grace period is business time (it comes from the rotation event).
-    const { rows } = await sql<ClaimedDelivery>`
+    const now = this.clock.now().toISOString();
+    const { rows: claimed } = await sql<ClaimedDelivery>`
       update webhook_delivery_status s
       set attempts = s.attempts + 1,
           in_flight_until = now() + make_interval(secs => ${holdSeconds}),
           enqueued_until = null,
           last_attempt_at = now(),
           updated_at = now()
-      from webhook_deliveries d, webhook_registrations r
-      where s.delivery_id = ${deliveryId}::uuid
+      from unnest(${refs.map((ref) => ref.deliveryId)}::uuid[], ${refs.map((ref) => ref.attempts)}::int[]) as job(delivery_id, attempts),
+           webhook_deliveries d, webhook_registrations r
+      where s.delivery_id = job.delivery_id
+        and s.attempts = job.attempts
         and d.delivery_id = s.delivery_id
         and r.webhook_id = d.webhook_id
         and s.status = 'pending'
-        and s.attempts = ${expectedAttempts}
         and r.status = 'active'
         and (s.in_flight_until is null or s.in_flight_until <= now())
-      returning s.attempts, d.body, d.message_id::text as message_id, d.webhook_id, r.url,
+      returning s.delivery_id::text as delivery_id, s.attempts, d.body, d.message_id::text as message_id, d.webhook_id, r.url,
         (select w.secret from webhook_secrets w where w.secret_id::text = r.secret_id) as secret,
         (select w.secret from webhook_secrets w
-          where w.secret_id::text = r.previous_secret_id and r.previous_secret_valid_until > ${this.clock.now().toISOString()}::timestamptz) as previous_secret
+          where w.secret_id::text = r.previous_secret_id and r.previous_secret_valid_until > ${now}::timestamptz) as previous_secret
     `.execute(this.database.db);
-    const claimed = rows[0];
-    if (!claimed) return 'skipped';
+    if (claimed.length === 0) return refs.map((ref) => ({ deliveryId: ref.deliveryId, kind: 'skipped' as const }));
 
-    const result = await this.attempt(claimed);
-    if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) {
-      await this.record(deliveryId, claimed.attempts, { status: 'delivered', result });
-      return 'delivered';
-    }
-    if (result.statusCode === 410) {
-      await this.record(deliveryId, claimed.attempts, { status: 'failed', result });
-      await handleCommand(
-        this.store,
-        webhookDecider,
-        webhookStream(claimed.webhook_id),
-        { type: 'DisableWebhook', webhookId: claimed.webhook_id, deliveryId, statusCode: 410, now: this.clock.now().toISOString() },
-        { actor: SENDER_ACTOR, correlationId: claimed.message_id, causationId: deliveryId, now: this.clock.now() },
+    const outcomes = await Promise.all(claimed.map(async (delivery) => this.outcomeOf(delivery, await this.attempt(delivery))));
+    await this.record(outcomes);
+    const retries = outcomes.filter((outcome) => outcome.kind === 'retrying');
+    if (retries.length > 0) {
+      await this.queue().addBulk(
+        retries.map(({ claimed: delivery, delayMs }) => ({
+          name: JOB_NAMES.deliverWebhook,
+          data: { deliveries: [{ deliveryId: delivery.delivery_id, attempts: delivery.attempts }] },
+          opts: { jobId: deliveryJobId(delivery.delivery_id, delivery.attempts, 'retry'), delay: delayMs, removeOnComplete: true, removeOnFail: true },
+        })),
       );
-      this.logger.warn(`webhook ${claimed.webhook_id} answered 410 Gone: disabled`);
-      return 'gone';
     }
-    if (claimed.attempts >= this.settings.retry.maxAttempts) {
-      await this.record(deliveryId, claimed.attempts, { status: 'failed', result });
-      return 'failed';
-    }
-    const delayMs = retryDelayMs(this.settings.retry, claimed.attempts);
-    await this.record(deliveryId, claimed.attempts, { status: 'pending', result, delayMs });
-    await this.queue().add(
-      JOB_NAMES.deliverWebhook,
-      { deliveryId, attempts: claimed.attempts },
-      { jobId: deliveryJobId(deliveryId, claimed.attempts, 'retry'), delay: delayMs, removeOnComplete: true, removeOnFail: true },
-    );
-    return 'retrying';
+    for (const outcome of outcomes.filter((o) => o.kind === 'gone')) await this.disable(outcome.claimed);
+
+    const kinds = new Map(outcomes.map((outcome) => [outcome.claimed.delivery_id, outcome.kind]));
+    return refs.map((ref) => ({ deliveryId: ref.deliveryId, kind: kinds.get(ref.deliveryId) ?? 'skipped' }));
   }
 
   /**
@@ -262,7 +282,7 @@ export class WebhookDispatcher {
     if (rows.length === 0) return false;
     await this.queue().add(
       JOB_NAMES.deliverWebhook,
-      { deliveryId, attempts: rows[0].attempts },
+      { deliveries: [{ deliveryId, attempts: rows[0].attempts }] },
       { jobId: jobId('webhook', deliveryId, rows[0].attempts, 'redeliver', Date.now()), removeOnComplete: true, removeOnFail: true },
     );
     return true;
@@ -314,33 +334,58 @@ export class WebhookDispatcher {
     return this.sender.send(url, { ...headers }, claimed.body);
   }
 
-  private async record(
-    deliveryId: string,
-    attempts: number,
-    outcome: { status: 'delivered' | 'failed' | 'pending'; result: SendResult; delayMs?: number },
-  ): Promise<void> {
-    const { status, result } = outcome;
-    const delaySeconds = (outcome.delayMs ?? 0) / 1000;
+  private outcomeOf(claimed: ClaimedDelivery, result: SendResult): Outcome {
+    if (result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300) {
+      return { claimed, result, status: 'delivered', delayMs: 0, kind: 'delivered' };
+    }
+    if (result.statusCode === 410) return { claimed, result, status: 'failed', delayMs: 0, kind: 'gone' };
+    if (claimed.attempts >= this.settings.retry.maxAttempts) return { claimed, result, status: 'failed', delayMs: 0, kind: 'failed' };
+    return { claimed, result, status: 'pending', delayMs: retryDelayMs(this.settings.retry, claimed.attempts), kind: 'retrying' };
+  }
+
+  /** Every outcome of a batch in one statement (a row changed since its claim is left alone). */
+  private async record(outcomes: readonly Outcome[]): Promise<void> {
     const leaseSeconds = this.settings.enqueueLeaseMs / 1000;
-    const error = result.error === null ? null : result.error.slice(0, 500);
     await sql`
-      update webhook_delivery_status
-      set status = ${status},
+      update webhook_delivery_status s
+      set status = o.status,
           in_flight_until = null,
-          last_status_code = ${result.statusCode},
-          last_error = ${error},
-          delivered_at = case when ${status} = 'delivered' then now() else delivered_at end,
-          failed_at = case when ${status} = 'failed' then now() else null end,
-          next_attempt_at = case when ${status} = 'pending' then now() + make_interval(secs => ${delaySeconds}) else next_attempt_at end,
-          enqueued_until = case when ${status} = 'pending' then now() + make_interval(secs => ${delaySeconds + leaseSeconds}) else null end,
+          last_status_code = o.status_code,
+          last_error = o.error,
+          delivered_at = case when o.status = 'delivered' then now() else s.delivered_at end,
+          failed_at = case when o.status = 'failed' then now() else null end,
+          next_attempt_at = case when o.status = 'pending' then now() + make_interval(secs => o.delay_seconds) else s.next_attempt_at end,
+          enqueued_until = case when o.status = 'pending' then now() + make_interval(secs => o.delay_seconds + ${leaseSeconds}) else null end,
           updated_at = now()
-      where delivery_id = ${deliveryId}::uuid and attempts = ${attempts}
+      from unnest(
+        ${outcomes.map((o) => o.claimed.delivery_id)}::uuid[],
+        ${outcomes.map((o) => o.claimed.attempts)}::int[],
+        ${outcomes.map((o) => o.status)}::text[],
+        ${outcomes.map((o) => o.result.statusCode)}::int[],
+        ${outcomes.map((o) => (o.result.error === null ? null : o.result.error.slice(0, 500)))}::text[],
+        ${outcomes.map((o) => o.delayMs / 1000)}::float8[]
+      ) as o(delivery_id, attempts, status, status_code, error, delay_seconds)
+      where s.delivery_id = o.delivery_id and s.attempts = o.attempts
     `.execute(this.database.db);
   }
 
-  private async runDeliveryJob(job: Job<DeliveryJobData>): Promise<DeliveryOutcome> {
-    if (job.name !== JOB_NAMES.deliverWebhook) throw new UnrecoverableError(`no processor for job "${job.name}"`);
-    return this.deliver(job.data.deliveryId, job.data.attempts);
+  private async disable(claimed: ClaimedDelivery): Promise<void> {
+    const now = this.clock.now();
+    await handleCommand(
+      this.store,
+      webhookDecider,
+      webhookStream(claimed.webhook_id),
+      { type: 'DisableWebhook', webhookId: claimed.webhook_id, deliveryId: claimed.delivery_id, statusCode: 410, now: now.toISOString() },
+      { actor: SENDER_ACTOR, correlationId: claimed.message_id, causationId: claimed.delivery_id, now },
+    );
+    this.logger.warn(`webhook ${claimed.webhook_id} answered 410 Gone: disabled`);
+  }
+
+  private async runDeliveryJob(job: Job<DeliveryJobData>): Promise<void> {
+    if (job.name !== JOB_NAMES.deliverWebhook || !Array.isArray(job.data?.deliveries)) {
+      throw new UnrecoverableError(`no processor for job "${job.name}"`);
+    }
+    await this.deliverBatch(job.data.deliveries);
   }
 
   private async runSweepJob(job: Job): Promise<void> {
