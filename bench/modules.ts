@@ -9,4 +9,5 @@ export const benchModules: Array<() => Promise<BenchModule>> = [
   () => import('./checkout.bench').then((m) => m.checkoutBench),
   () => import('./webhooks.bench').then((m) => m.webhookDeliveriesBench),
   () => import('./webhooks.bench').then((m) => m.asOfReadBench),
+  () => import('./lifecycle.bench').then((m) => m.lifecycleBench),
 ];

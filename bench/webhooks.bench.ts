@@ -58,7 +58,6 @@ export const webhookDeliveriesBench: BenchModule = {
     await runner.stop();
 
     const dispatcher = new WebhookDispatcher(database, store, new SystemClock(), { redisUrl: REDIS_URL, prefix }, {
-      concurrency: 200,
       sweepEveryMs: 50,
       sweepBatchSize: 2000,
       env: 'test',

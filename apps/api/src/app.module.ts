@@ -12,10 +12,16 @@ import { CustomersApiModule } from './customers/customers-api.module';
 import { PartnersApiModule } from './partners/partners-api.module';
 import { CatalogApiModule } from './catalog/catalog-api.module';
 import { SubscriptionsApiModule } from './subscriptions/subscriptions-api.module';
+import { subscriptionLifecycleTimerRule } from '../../../libs/subscriptions/src/application/lifecycle.timers';
+import { SUBSCRIPTION_LIFECYCLE_PROCESSORS } from '../../../libs/subscriptions/src/application/lifecycle.processors';
 import { WebhooksProjection } from '../../../libs/webhooks/src/read-models/webhooks.projection';
 import { AuditAccessProjection } from '../../../libs/audit/src/read-models/audit-access.projection';
 import { WebhooksApiModule } from './webhooks/webhooks-api.module';
 import { AuditApiModule } from './audit/audit-api.module';
+import { ActivityLogProjection, EaAgreementsProjection } from '../../../libs/ea-transfer/src/read-models/ea-transfer.projections';
+import { EA_TRANSFER_TIMER_RULES } from '../../../libs/ea-transfer/src/application/ea-transfer.timers';
+import { EA_TRANSFER_PROCESSORS } from '../../../libs/ea-transfer/src/application/ea-transfer.processors';
+import { EaTransferApiModule } from './ea-transfer/ea-transfer-api.module';
 
 /**
  * The features of the application. Add each feature here:
@@ -35,11 +41,13 @@ export const FEATURE_PROJECTIONS: ProjectionDefinition[] = [
   OrdersProjection,
   new WebhooksProjection(),
   new AuditAccessProjection(),
+  EaAgreementsProjection,
+  ActivityLogProjection,
 ];
 
-export const FEATURE_TIMER_RULES: TimerRule[] = [];
+export const FEATURE_TIMER_RULES: TimerRule[] = [subscriptionLifecycleTimerRule, ...EA_TRANSFER_TIMER_RULES];
 
-export const FEATURE_TIMER_PROCESSORS: Array<Type<TimerProcessor> | TimerProcessor> = [];
+export const FEATURE_TIMER_PROCESSORS: Array<Type<TimerProcessor> | TimerProcessor> = [...SUBSCRIPTION_LIFECYCLE_PROCESSORS, ...EA_TRANSFER_PROCESSORS];
 
 @Module({
   imports: [
@@ -49,6 +57,7 @@ export const FEATURE_TIMER_PROCESSORS: Array<Type<TimerProcessor> | TimerProcess
     SubscriptionsApiModule,
     WebhooksApiModule,
     AuditApiModule,
+    EaTransferApiModule,
   ],
 })
 export class AppModule {}

@@ -7,6 +7,7 @@ import {
   GetCartHandler,
   GetOrderHandler,
 } from './application/checkout.handlers';
+import { ImportSubscriptionHandler } from './application/import.handlers';
 import { StreamCache } from './application/stream-cache';
 import { SubscriptionStore } from './application/subscription-store';
 import {
@@ -45,6 +46,7 @@ import { SubscriptionQueries } from './read-models/subscription.queries';
     SetScheduledChangesHandler,
     ClearScheduledChangesHandler,
     TransitionSubscriptionHandler,
+    ImportSubscriptionHandler,
     GetSubscriptionHandler,
     SubscriptionHistoryHandler,
     ListSubscriptionsHandler,

@@ -12,10 +12,12 @@ const INTEGER_KEYS = {
   WEBHOOKS_RETRY_BASE_MS: (s: DispatcherSettings, v: number) => ({ ...s, retry: { ...s.retry, baseMs: v } }),
   WEBHOOKS_TIMEOUT_MS: (s: DispatcherSettings, v: number) => ({ ...s, timeoutMs: v }),
   WEBHOOKS_CONCURRENCY: (s: DispatcherSettings, v: number) => ({ ...s, concurrency: v }),
+  WEBHOOKS_JOB_BATCH_SIZE: (s: DispatcherSettings, v: number) => ({ ...s, jobBatchSize: v }),
   WEBHOOKS_SWEEP_EVERY_MS: (s: DispatcherSettings, v: number) => ({ ...s, sweepEveryMs: v }),
   WEBHOOKS_ENQUEUE_LEASE_MS: (s: DispatcherSettings, v: number) => ({ ...s, enqueueLeaseMs: v }),
   WEBHOOKS_IN_FLIGHT_MARGIN_MS: (s: DispatcherSettings, v: number) => ({ ...s, inFlightMarginMs: v }),
   WEBHOOKS_STALLED_INTERVAL_MS: (s: DispatcherSettings, v: number) => ({ ...s, stalledIntervalMs: v }),
+  WEBHOOKS_SCHEDULER_CHECK_MS: (s: DispatcherSettings, v: number) => ({ ...s, schedulerCheckMs: v }),
 } as const satisfies Record<string, (settings: DispatcherSettings, value: number) => DispatcherSettings>;
 
 /** The defaults, tuned by `WEBHOOKS_*` variables; a bad value stops the start with its key named. */

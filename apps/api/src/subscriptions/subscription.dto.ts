@@ -286,6 +286,25 @@ export class UpgradedFromDto {
   catalogItemId!: string;
 }
 
+export class MigratedFromDto {
+  @ApiProperty({ format: 'uuid', description: 'The EA agreement (GET /v1/customers/{customerId}/ea-agreements/{agreementId})' })
+  agreementId!: string;
+
+  @ApiProperty()
+  agreementNumber!: string;
+
+  @ApiProperty({ description: 'The EA subscription renewed to this one' })
+  eaSubscriptionId!: string;
+}
+
+export class LifecycleStepDto {
+  @ApiProperty({ enum: ['renewal', 'expiry', 'disable', 'delete'] })
+  step!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+}
+
 export class SubscriptionDto {
   @ApiProperty({ format: 'uuid' })
   id!: string;
@@ -383,8 +402,11 @@ export class SubscriptionDto {
   @ApiProperty({ type: UpgradedFromDto, nullable: true })
   upgradedFrom!: UpgradedFromDto | null;
 
-  @ApiProperty({ type: Object, nullable: true, description: 'Set for EA-to-CSP renewals' })
-  migratedFrom!: null;
+  @ApiProperty({ type: MigratedFromDto, nullable: true, description: 'R-EA-11: set for EA-to-CSP renewals' })
+  migratedFrom!: MigratedFromDto | null;
+
+  @ApiProperty({ description: 'R-IND-6: an indirect provider\'s EA renewal whose partner of record (reseller, PATCH partnerId) is not set yet' })
+  partnerOfRecordMissing!: boolean;
 
   @ApiProperty({ type: String, nullable: true, format: 'date-time' })
   suspendedAt!: string | null;
@@ -392,8 +414,109 @@ export class SubscriptionDto {
   @ApiProperty({ type: String, nullable: true, format: 'date-time' })
   cancelledAt!: string | null;
 
+  @ApiProperty({ description: 'R-SUB-4: false for software bought before 2021-10-14, which never renews automatically' })
+  autoRenewAvailable!: boolean;
+
+  @ApiProperty({ type: LifecycleStepDto, nullable: true, description: 'What happens next at the term end or after expiry (R-SUB-6, R-SUB-7)' })
+  nextLifecycleStep!: LifecycleStepDto | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'R-SUB-7: the instant the term ended without renewal' })
+  expiredAt!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'R-SUB-7: end of the 30-day grace period (disabled then)' })
+  graceEndsAt!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  disabledAt!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'R-SUB-7: 90 days after being disabled' })
+  deletesAt!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  deletedAt!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'R-SUB-7: the expired subscription this one continues (bought in its grace period)' })
+  continuesSubscriptionId!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The operator\'s reference when the subscription was imported' })
+  importedFrom!: string | null;
+
   @ApiProperty({ description: 'Stream version of the state shown' })
   version!: number;
+}
+
+export class MoneyInputDto {
+  @ApiProperty({ example: '120.00', description: 'Decimal string in the currency\'s minor-unit precision' })
+  @IsString()
+  @Matches(/^\d{1,15}(\.\d{1,4})?$/, { message: 'amount must be a decimal string such as 120.00' })
+  amount!: string;
+
+  @ApiProperty({ example: 'EUR' })
+  @IsString()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code' })
+  currency!: string;
+}
+
+export class ImportSubscriptionDto {
+  @ApiProperty({ format: 'uuid', description: 'The partner that bought it (it needs a relationship with the customer)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  partnerTenantId!: string;
+
+  @ApiProperty({ example: 'DG7GMGF0D5RK:0001:DG7GMGF0H7VH' })
+  @IsString()
+  @Matches(CATALOG_ITEM_ID, { message: CATALOG_ITEM_MESSAGE })
+  catalogItemId!: string;
+
+  @ApiProperty({ minimum: 1, example: 2 })
+  @IsInt()
+  @Min(1)
+  @Max(QUANTITY_BOUND)
+  quantity!: number;
+
+  @ApiProperty({ enum: TERM_DURATIONS })
+  @IsIn(TERM_DURATIONS)
+  termDuration!: TermDuration;
+
+  @ApiProperty({ enum: BILLING_CYCLES })
+  @IsIn(BILLING_CYCLES)
+  billingCycle!: BillingCycle;
+
+  @ApiProperty({ example: '2021-09-01', description: 'First day of the current term' })
+  @Matches(DATE, { message: 'effectiveStartDate must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'effectiveStartDate must be a valid date' })
+  effectiveStartDate!: string;
+
+  @ApiPropertyOptional({ example: '2024-08-31', description: 'Last day of the current term (default start + term - 1 day); must not have passed' })
+  @IsOptional()
+  @Matches(DATE, { message: 'commitmentEndDate must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'commitmentEndDate must be a valid date' })
+  commitmentEndDate?: string;
+
+  @ApiProperty({ type: MoneyInputDto, description: 'Per seat and billing period, in the partner\'s billing currency' })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => MoneyInputDto)
+  unitPrice!: MoneyInputDto;
+
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  friendlyName?: string;
+
+  @ApiPropertyOptional({ default: true, description: 'Forced off for software bought before 2021-10-14 (R-SUB-4)' })
+  @IsOptional()
+  @IsBoolean()
+  autoRenewEnabled?: boolean;
+
+  @ApiProperty({ example: 'legacy-contract-4711', description: 'The reference where it was bought; importing it again answers the same subscription' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  source!: string;
 }
 
 export class RefundDto {
@@ -463,6 +586,18 @@ export class SubscriptionListItemDto {
 
   @ApiProperty({ type: String, nullable: true })
   partnerId!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  expiredAt!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  graceEndsAt!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' })
+  continuesSubscriptionId!: string | null;
+
+  @ApiProperty()
+  imported!: boolean;
 }
 
 export class SubscriptionPageDto {
@@ -703,6 +838,12 @@ export class SubscriptionListQueryDto extends ListQueryDto {
   @IsOptional()
   @IsIn(SUBSCRIPTION_STATUSES)
   status?: SubscriptionStatus;
+
+  @ApiPropertyOptional({ example: '2026-02-01', description: 'Only terms ending before this day starts (commitmentEndDate earlier than it)' })
+  @IsOptional()
+  @Matches(DATE, { message: 'endsBefore must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'endsBefore must be a valid date' })
+  endsBefore?: string;
 }
 
 export class AsOfQueryDto {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -10,6 +10,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { ImportSubscriptionCommand } from '../../../../libs/subscriptions/src/application/import.handlers';
 import { ROLE_RULES, type Role } from '../../../../libs/auth/src/auth.types';
 import { Roles } from '../../../../libs/auth/src/decorators';
 import { DEFAULT_PAGE_SIZE, type Page } from '../../../../libs/partners/src/read-models/paging';
@@ -56,6 +57,7 @@ import {
   CustomTermEndDatesQueryDto,
   EligibilityQueryDto,
   HistoryDto,
+  ImportSubscriptionDto,
   OrderDto,
   OrderPageDto,
   ScheduledChangesDto,
@@ -67,12 +69,15 @@ import {
   TransitionResultDto,
   UpdateSubscriptionDto,
 } from './subscription.dto';
+import { RetryAfterInterceptor } from './retry-after.interceptor';
 
 /** R-ROLE-1: buy and manage license-based subscriptions. */
 const BUYERS: readonly Role[] = ROLE_RULES.manageLicenses;
 /** Who may read; what each one sees is narrowed by R-TENANT-1. */
 const READERS: readonly Role[] = [...ROLE_RULES.manageLicenses, 'customer-admin', 'operator'];
 const NOT_YOURS = 'unknown, or not the caller\'s (R-TENANT-1)';
+/** While a term end is processed (its renewal or expiry is due and not applied yet). */
+const RENEWAL_IN_PROGRESS = '`renewal-in-progress` with a `Retry-After` header (the term ended and its renewal or expiry is being processed)';
 
 @ApiTags('carts and orders')
 @ApiBearerAuth()
@@ -147,6 +152,7 @@ export class CartsController {
 @ApiTags('subscriptions')
 @ApiBearerAuth()
 @Controller('v1/customers/:customerId/subscriptions')
+@UseInterceptors(RetryAfterInterceptor)
 export class SubscriptionsController {
   constructor(
     private readonly commands: CommandBus,
@@ -156,13 +162,39 @@ export class SubscriptionsController {
 
   @Get()
   @Roles(...READERS)
-  @ApiOperation({ summary: 'The customer\'s subscriptions the caller may see (R-TENANT-1); from a read model' })
+  @ApiOperation({
+    summary: 'The customer\'s subscriptions the caller may see (R-TENANT-1); from a read model',
+    description: '`status` filters by status; `endsBefore=YYYY-MM-DD` keeps the terms whose end date is earlier than that day (upcoming renewals and expiries).',
+  })
   @ApiOkResponse({ type: SubscriptionPageDto })
   @ApiNotFoundResponse({ description: NOT_YOURS })
   list(@Param('customerId') customerId: string, @Query() query: SubscriptionListQueryDto, @RequestMeta() meta: RequestMeta): Promise<Page<SubscriptionListItem>> {
     return this.queries.execute(
-      new ListSubscriptionsQuery(meta.actor, customerId, { status: query.status, limit: query.limit ?? DEFAULT_PAGE_SIZE, continuationToken: query.continuationToken }),
+      new ListSubscriptionsQuery(meta.actor, customerId, {
+        status: query.status,
+        endsBefore: query.endsBefore,
+        limit: query.limit ?? DEFAULT_PAGE_SIZE,
+        continuationToken: query.continuationToken,
+      }),
     );
+  }
+
+  @Post('imports')
+  @Roles('operator')
+  @ApiOperation({
+    summary: 'Import a subscription bought elsewhere, with its running term (operator)',
+    description:
+      'R-SUB-4: software bought before 2021-10-14 never renews and expires at its end date; others renew as usual. The id follows from the partner and `source`: importing the same source again answers that subscription.',
+  })
+  @ApiCreatedResponse({ type: SubscriptionDto })
+  @ApiNotFoundResponse({ description: 'customer unknown' })
+  @ApiConflictResponse({ description: '`subscription-already-imported` (the source belongs to another customer)' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      '`partner-not-onboarded`, `relationship-missing`, `unknown-catalog-item`, `term-not-offered`, `billing-plan-not-offered`, `currency-mismatch`, `commitment-end-date-not-allowed`, `term-already-ended`',
+  })
+  import(@Param('customerId') customerId: string, @Body() body: ImportSubscriptionDto, @RequestMeta() meta: RequestMeta): Promise<SubscriptionView> {
+    return this.commands.execute(new ImportSubscriptionCommand(customerId, { ...body, unitPrice: { ...body.unitPrice } }, this.contexts.forRequest(meta)));
   }
 
   @Get('custom-term-end-dates')
@@ -201,9 +233,9 @@ export class SubscriptionsController {
   })
   @ApiOkResponse({ type: SubscriptionDto })
   @ApiNotFoundResponse({ description: NOT_YOURS })
-  @ApiConflictResponse({ description: '`version-conflict`, `subscription-not-active`' })
+  @ApiConflictResponse({ description: `\`version-conflict\`, \`subscription-not-active\`, ${RENEWAL_IN_PROGRESS}` })
   @ApiUnprocessableEntityResponse({
-    description: '`seat-reduction-window-closed`, `seat-reduction-not-allowed`, `quantity-above-maximum`, `term-ended`, `auto-renew-not-allowed-while-suspended`, `reseller-not-found`, `not-an-indirect-reseller`, `not-an-indirect-provider`',
+    description: '`seat-reduction-window-closed`, `seat-reduction-not-allowed`, `quantity-above-maximum`, `auto-renew-not-allowed-while-suspended`, `auto-renew-not-available`, `reseller-not-found`, `not-an-indirect-reseller`, `not-an-indirect-provider`',
   })
   update(
     @Param('customerId') customerId: string,
@@ -240,8 +272,9 @@ export class SubscriptionsController {
   @ApiOperation({ summary: 'Set or replace the next term\'s instructions (R-SUB-5); fields not sent keep the current values' })
   @ApiOkResponse({ type: SubscriptionDto })
   @ApiNotFoundResponse({ description: NOT_YOURS })
+  @ApiConflictResponse({ description: `\`subscription-not-active\`, ${RENEWAL_IN_PROGRESS}` })
   @ApiUnprocessableEntityResponse({
-    description: '`auto-renew-required`, `term-ended`, `upgrade-target-not-eligible`, `custom-term-end-date-not-allowed`, catalog refusals',
+    description: '`auto-renew-required`, `upgrade-target-not-eligible`, `custom-term-end-date-not-allowed`, catalog refusals',
   })
   setScheduled(
     @Param('customerId') customerId: string,
@@ -257,6 +290,7 @@ export class SubscriptionsController {
   @ApiOperation({ summary: 'Clear the next term\'s instructions (R-SUB-5)' })
   @ApiOkResponse({ type: SubscriptionDto })
   @ApiNotFoundResponse({ description: NOT_YOURS })
+  @ApiConflictResponse({ description: RENEWAL_IN_PROGRESS })
   clearScheduled(@Param('customerId') customerId: string, @Param('subscriptionId') subscriptionId: string, @RequestMeta() meta: RequestMeta): Promise<SubscriptionView> {
     return this.commands.execute(new ClearScheduledChangesCommand(customerId, subscriptionId, this.contexts.forRequest(meta)));
   }
@@ -280,7 +314,8 @@ export class SubscriptionsController {
   @ApiOperation({ summary: 'Upgrade now (R-SUB-8): all seats keep the id; N seats move to a new subscription with the same end date' })
   @ApiCreatedResponse({ type: TransitionResultDto })
   @ApiNotFoundResponse({ description: NOT_YOURS })
-  @ApiUnprocessableEntityResponse({ description: '`upgrade-target-not-eligible`, `upgrade-quantity-exceeds-subscription`, `not-exchangeable`, `term-ended`, catalog refusals' })
+  @ApiConflictResponse({ description: RENEWAL_IN_PROGRESS })
+  @ApiUnprocessableEntityResponse({ description: '`upgrade-target-not-eligible`, `upgrade-quantity-exceeds-subscription`, `not-exchangeable`, catalog refusals' })
   transition(
     @Param('customerId') customerId: string,
     @Param('subscriptionId') subscriptionId: string,

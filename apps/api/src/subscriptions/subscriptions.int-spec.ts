@@ -1,4 +1,5 @@
 import type { Role } from '../../../../libs/auth/src/auth.types';
+import { TimerService } from '../../../../libs/timers/src/timer-service';
 import { startTestApp, type TestApp } from '../../../../test/support/app';
 import { BUYER_ROLES, ITEMS, line, OPERATOR, OTHER_PARTNER_ROLES, World, type Partner, type Who } from './testing/world';
 
@@ -128,10 +129,18 @@ describe('subscriptions API', () => {
       const reactivated = await patch(customerId, id, { status: 'active' });
       expect(reactivated.body).toMatchObject({ status: 'active', autoRenewEnabled: false, suspendedAt: null });
 
-      world.setClock('2026-01-14T23:59:59.000Z');
-      expect((await patch(customerId, id, { autoRenewEnabled: true })).status).toBe(200);
-      world.setClock('2026-01-15T00:00:00.000Z');
-      expect((await patch(customerId, id, { autoRenewEnabled: false })).body.code).toBe('term-ended');
+      // The renewal must not run in between: its timer jobs wait while the queue is paused.
+      const timers = app.running.app.get(TimerService).queue();
+      await timers.pause();
+      try {
+        world.setClock('2026-01-14T23:59:59.000Z');
+        expect((await patch(customerId, id, { autoRenewEnabled: true })).status).toBe(200);
+        world.setClock('2026-01-15T00:00:00.000Z');
+        const refused = await patch(customerId, id, { autoRenewEnabled: false });
+        expect(refused).toMatchObject({ status: 409, body: { code: 'renewal-in-progress' } });
+      } finally {
+        await timers.resume();
+      }
     });
 
     it('R-IND-2: only an indirect provider sets a reseller, which must be an onboarded indirect reseller', async () => {

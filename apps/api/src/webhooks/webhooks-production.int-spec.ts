@@ -1,6 +1,14 @@
 import type { Role } from '../../../../libs/auth/src/auth.types';
 import { signDevToken } from '../../../../libs/auth/src/sign-token';
+import { WebhookSettingsOverrideModule } from '../../../../libs/webhooks/src/testing/webhook-settings-override.module';
 import { startTestApp, type TestApp } from '../../../../test/support/app';
+
+/** Host names resolved without DNS; `localhost` still resolves to loopback. */
+const ADDRESSES: Record<string, string[]> = {
+  'hooks.partner.example': ['93.184.216.34'],
+  'intranet.partner.example': ['93.184.216.34', '10.20.30.40'],
+  'localhost': ['127.0.0.1', '::1'],
+};
 
 const SECRET = 'a-production-like-secret-of-at-least-32-characters';
 
@@ -16,7 +24,17 @@ describe('webhook URLs in production', () => {
   };
 
   beforeAll(async () => {
-    app = await startTestApp({ env: { APP_ENV: 'production', AUTH_JWT_SECRET: SECRET } });
+    app = await startTestApp({
+      env: { APP_ENV: 'production', AUTH_JWT_SECRET: SECRET },
+      imports: [
+        WebhookSettingsOverrideModule.with({
+          resolver: async (host) => {
+            if (!(host in ADDRESSES)) throw new Error(`ENOTFOUND ${host}`);
+            return ADDRESSES[host];
+          },
+        }),
+      ],
+    });
     const partner = await call('POST', '/v1/partners', { tenantId: 'operator', roles: ['operator'] }, {
       name: 'Prod partner',
       kind: 'direct',
@@ -42,13 +60,16 @@ describe('webhook URLs in production', () => {
       ['https://[fe80::1]/hook', 'webhook-url-address-not-allowed'],
       ['https://[::1]/hook', 'webhook-url-address-not-allowed'],
       ['https://localhost/hook', 'webhook-url-address-not-allowed'],
+      ['https://intranet.partner.example/hook', 'webhook-url-address-not-allowed'],
+      ['https://nowhere.partner.example/hook', 'webhook-url-unresolvable'],
+      ['not a url', 'webhook-url-invalid'],
       ['ftp://files.example.com/hook', 'webhook-url-scheme-not-allowed'],
     ];
     for (const [url, code] of cases) {
       const answer = await call('POST', '/v1/webhooks', { tenantId: partnerTenant, roles: ['global-admin'] }, { url, eventTypes: ['subscription.purchased'] });
       expect({ url, status: answer.status, code: answer.body.code }).toEqual({ url, status: 400, code });
     }
-    const ok = await call('POST', '/v1/webhooks', { tenantId: partnerTenant, roles: ['global-admin'] }, { url: 'https://93.184.216.34/hook', eventTypes: ['subscription.purchased'] });
+    const ok = await call('POST', '/v1/webhooks', { tenantId: partnerTenant, roles: ['global-admin'] }, { url: 'https://hooks.partner.example/hook', eventTypes: ['invoice.ready'] });
     expect(ok.status).toBe(201);
   });
 });

@@ -279,6 +279,29 @@ describe('webhooks API and deliveries', () => {
       expect({ status: redeliver.status, code: redeliver.body.code }).toEqual({ status: 409, code: 'webhook-not-active' });
     });
 
+    it('R-EVT-1 R-HOOK-1: the term-end lifecycle reaches the webhook (renewed, expired)', async () => {
+      const endpoint = await receiver();
+      const hook = await register(partnerA, endpoint.url('/lifecycle'), ['subscription.renewed', 'subscription.expired']);
+      const customer = await world.customer(partnerA);
+      const monthly = line(ITEMS.e3P1M, { quantity: 2, termDuration: 'P1M', billingCycle: 'monthly' });
+      const renewing = await world.buy(partnerA, customer, monthly);
+      const expiring = await world.buy(partnerA, customer, monthly);
+      expect((await world.call('PATCH', world.subscriptionUrl(customer, expiring), world.as(partnerA), { autoRenewEnabled: false })).status).toBe(200);
+      const moved = await world.call('POST', '/v1/test/clock/advance', OPERATOR, { days: 32 });
+      expect(moved.status).toBe(200);
+      await world.catchUp();
+      await eventually(async () => endpoint.acceptedById().size === 2, 15_000, 'the lifecycle deliveries');
+      const bodies = [...endpoint.acceptedById().values()].map((request) => JSON.parse(request.body));
+      expect(bodies.map((body) => [body.type, body.data.subscriptionId]).sort()).toEqual(
+        [
+          ['subscription.expired', expiring],
+          ['subscription.renewed', renewing],
+        ].sort(),
+      );
+      verifyAll(endpoint.requests, hook.secret);
+      world.setClock(T0);
+    });
+
     it('signs with the new and the previous secret for a day after a rotation', async () => {
       const endpoint = await receiver();
       const hook = await register(partnerA, endpoint.url('/rotating'), ['subscription.purchased']);

@@ -66,9 +66,20 @@ describe('projections:verify, events:export and subscription:as-of', () => {
         if (c === 1) expect((await world.call('DELETE', `${url}/scheduled-changes`, world.as(partner))).status).toBe(200);
         expect((await world.call('PATCH', url, world.as(partner), { autoRenewEnabled: false })).status).toBe(200);
         expect((await world.call('POST', world.subscriptionUrl(customerId, subscriptions[1], '/cancel'), world.as(partner))).status).toBe(200);
+        if (c === 0) {
+          // Monthly terms that renew, and one that expires and is disabled, when time moves on.
+          const monthly = line(ITEMS.e3P1M, { quantity: 1, termDuration: 'P1M', billingCycle: 'monthly' });
+          await world.buy(partner, customerId, monthly);
+          const expiring = await world.buy(partner, customerId, monthly);
+          expect((await world.call('PATCH', world.subscriptionUrl(customerId, expiring), world.as(partner), { autoRenewEnabled: false })).status).toBe(200);
+        }
         world.setClock('2025-01-15T10:00:00.000Z');
       }
     }
+    const moved = await world.call('POST', '/v1/test/clock/advance', { tenantId: 'operator', roles: ['operator'] }, { days: 70 });
+    expect(moved.status).toBe(200);
+    const types = new Set((await sql<{ type: string }>`select distinct type from events`.execute(app.db.db)).rows.map((row) => row.type));
+    for (const type of ['SubscriptionRenewed', 'SubscriptionExpired', 'SubscriptionDisabled', 'SubscriptionCancelled', 'WebhookRegistered']) expect(types).toContain(type);
   }
 
   beforeAll(async () => {

@@ -8,6 +8,8 @@ import { catalogMigration } from '../../../catalog/src/migrations/0020_catalog';
 import { auditAccessMigration } from '../../../audit/src/migrations/0070_audit_access';
 import { webhooksMigration } from '../../../webhooks/src/migrations/0070_webhooks';
 import { subscriptionsMigration } from '../../../subscriptions/src/migrations/0030_subscriptions';
+import { subscriptionLifecycleMigration } from '../../../subscriptions/src/migrations/0040_subscription_lifecycle';
+import { eaTransferMigration } from '../../../ea-transfer/src/migrations/0050_ea_transfer';
 
 /**
  * Every migration of the project, by name; names sort in the order they run.
@@ -21,6 +23,8 @@ export const migrations: Record<string, Migration> = {
   '0010_partners_customers': partnersCustomersMigration,
   '0020_catalog': catalogMigration,
   '0030_subscriptions': subscriptionsMigration,
+  '0040_subscription_lifecycle': subscriptionLifecycleMigration,
+  '0050_ea_transfer': eaTransferMigration,
   '0070_audit_access': auditAccessMigration,
   '0070_webhooks': webhooksMigration,
 };

@@ -150,7 +150,10 @@ export class CheckoutCartHandler implements ICommandHandler<CheckoutCartCommand,
       : null;
 
     const quotes = this.quotes(cart, buyer, customer, sources, context.now);
-    const resellers = await this.resellers(cart);
+    const [resellers, inGracePeriod] = await Promise.all([
+      this.resellers(cart),
+      customer ? this.subscriptions.inGracePeriod(customerId, context.now) : Promise.resolve([]),
+    ]);
     const lines: CheckoutLineFacts[] = cart.lineItems.map((line, index) => {
       const partnerId = resellerOf(line);
       return {
@@ -162,7 +165,7 @@ export class CheckoutCartHandler implements ICommandHandler<CheckoutCartCommand,
     });
     const customerSubscriptions = customer && needsCustomerSubscriptions(cart, quotes) ? await this.subscriptions.customerSubscriptions(customerId) : [];
 
-    const order = decideCheckout({ cart, orderId, now: context.now.toISOString(), actor, buyer, customer, lines, customerSubscriptions });
+    const order = decideCheckout({ cart, orderId, now: context.now.toISOString(), actor, buyer, customer, lines, customerSubscriptions, inGracePeriod });
     const [placed] = orderDecider.decide({ type: 'PlaceOrder', order }, { exists: false });
     const eventId = newEventId();
     try {

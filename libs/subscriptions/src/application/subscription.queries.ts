@@ -98,7 +98,7 @@ export class ListSubscriptionsQuery extends Query<Page<SubscriptionListItem>> {
   constructor(
     readonly actor: Actor,
     readonly customerId: string,
-    readonly filter: { status?: SubscriptionStatus; limit: number; continuationToken?: string },
+    readonly filter: { status?: SubscriptionStatus; endsBefore?: string; limit: number; continuationToken?: string },
   ) {
     super();
   }

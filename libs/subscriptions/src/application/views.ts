@@ -2,8 +2,9 @@ import { toApiMoney } from '../../../core/src';
 import type { BillingCycle, TermDuration } from '../../../catalog/src/domain/catalog.types';
 import { cartStatusAt, type CartLineItem, type ExistingCart } from '../domain/cart';
 import type { TermEndAlignment } from '../domain/coterminosity';
+import { nextLifecycleStep, type LifecycleStep } from '../domain/lifecycle';
 import type { OrderError, OrderPlacedData } from '../domain/order';
-import { refundableBatches, refundTypeAt, type ExistingSubscription } from '../domain/subscription.decider';
+import { refundableBatches, refundTypeAt, type ExistingSubscription, type MigratedFromEA } from '../domain/subscription.decider';
 import type { ScheduledNextTermInstructions, SubscriptionStatus } from '../domain/subscription.events';
 
 export interface ApiMoney {
@@ -54,9 +55,26 @@ export interface SubscriptionView {
   refundableQuantity: { totalQuantity: number; details: Array<{ quantity: number; allowedUntilDateTime: string }> };
   scheduledNextTermInstructions: ScheduledNextTermInstructions | null;
   upgradedFrom: { subscriptionId: string; catalogItemId: string } | null;
-  migratedFrom: null;
+  /** R-EA-11: the EA agreement and subscription this one renews (EA-to-CSP channel transfer). */
+  migratedFrom: MigratedFromEA | null;
+  /** R-IND-6: an indirect provider's EA renewal without its partner of record (reseller) yet. */
+  partnerOfRecordMissing: boolean;
   suspendedAt: string | null;
   cancelledAt: string | null;
+  /** R-SUB-4: false for software bought before 2021-10-14, which never renews. */
+  autoRenewAvailable: boolean;
+  /** The next lifecycle step (R-SUB-6, R-SUB-7) and its instant; null once deleted. */
+  nextLifecycleStep: { step: LifecycleStep; at: string } | null;
+  /** R-SUB-7: expiry, end of the grace period (the subscription is disabled then), deletion. */
+  expiredAt: string | null;
+  graceEndsAt: string | null;
+  disabledAt: string | null;
+  deletesAt: string | null;
+  deletedAt: string | null;
+  /** R-SUB-7: the expired subscription this one continues (bought in its grace period). */
+  continuesSubscriptionId: string | null;
+  /** The operator's reference when the subscription was imported. */
+  importedFrom: string | null;
   /** Stream version of the state shown. */
   version: number;
 }
@@ -104,9 +122,19 @@ export function subscriptionViewAt(state: ExistingSubscription, version: number,
     },
     scheduledNextTermInstructions: state.scheduledNextTermInstructions,
     upgradedFrom: state.upgradedFrom,
-    migratedFrom: null,
+    migratedFrom: state.migratedFrom ?? null,
+    partnerOfRecordMissing: state.partnerOfRecordRequired === true && state.reseller === null,
     suspendedAt: state.suspendedAt,
     cancelledAt: state.cancelledAt,
+    autoRenewAvailable: state.autoRenewAvailable,
+    nextLifecycleStep: nextLifecycleStep(state),
+    expiredAt: state.expiredAt,
+    graceEndsAt: state.graceEndsAt,
+    disabledAt: state.disabledAt,
+    deletesAt: state.deletesAt,
+    deletedAt: state.deletedAt,
+    continuesSubscriptionId: state.continuesSubscriptionId,
+    importedFrom: state.importedFrom,
     version,
   };
 }

@@ -7,6 +7,7 @@ import { multiplyMoney, prorate, type Money } from '../../../core/src';
  */
 export type ChargeType =
   | 'purchase'
+  | 'renewal'
   | 'seat-increase'
   | 'seat-decrease-credit'
   | 'cancellation-refund'

@@ -45,6 +45,15 @@ export interface CustomerSubscriptionFact {
   commitmentEndDate: string;
 }
 
+/** R-SUB-7: an expired subscription of the customer (any partner's) still in its grace period. */
+export interface GracePeriodFact {
+  subscriptionId: string;
+  /** `productId:skuId`. */
+  skuRef: string;
+  expiredAt: string;
+  graceEndsAt: string;
+}
+
 export interface CheckoutLineFacts {
   lineItemNumber: number;
   /** Id for the subscription the line creates. */
@@ -64,6 +73,8 @@ export interface CheckoutCart {
   customer: CheckoutCustomer | null;
   lines: CheckoutLineFacts[];
   customerSubscriptions: CustomerSubscriptionFact[];
+  /** R-SUB-7: the customer's expired subscriptions in their grace period (none when unknown). */
+  inGracePeriod?: GracePeriodFact[];
 }
 
 /** R-SUB-3: the buyer's own live license subscriptions of the customer that a new term may align with. */
@@ -208,6 +219,10 @@ function decideLine(
     }
     alignment = match.type;
   }
+  // R-SUB-7: the same SKU bought in an expired subscription's grace period continues it at once.
+  const continued = (command.inGracePeriod ?? [])
+    .filter((g) => g.skuRef === `${offer.productId}:${offer.skuId}` && command.now < g.graceEndsAt)
+    .sort((a, b) => b.expiredAt.localeCompare(a.expiredAt))[0];
   let reseller = null;
   const resellerPartnerId = resellerOf(line);
   if (resellerPartnerId !== undefined) {
@@ -228,5 +243,6 @@ function decideLine(
     termEndAlignment: alignment,
     reseller,
     cancellationWindow: true,
+    ...(continued ? { continuesSubscriptionId: continued.subscriptionId } : {}),
   });
 }

@@ -79,6 +79,8 @@ export interface PurchaseInput {
   cancellationWindow: boolean;
   autoRenewEnabled?: boolean;
   upgradedFrom?: { subscriptionId: string; catalogItemId: string };
+  /** R-SUB-7: the expired subscription (in its grace period) this purchase continues. */
+  continuesSubscriptionId?: string;
 }
 
 /**
@@ -121,5 +123,6 @@ export function buildPurchase(input: PurchaseInput): SubscriptionPurchasedData {
     seatBatch: { batchId: '1', quantity, refundableUntil: windowOpen && offer.productType === 'license' ? addHours(now, CANCELLATION_WINDOW_HOURS) : null },
     charge,
     ...(input.upgradedFrom ? { upgradedFrom: input.upgradedFrom } : {}),
+    ...(input.continuesSubscriptionId ? { continuesSubscriptionId: input.continuesSubscriptionId } : {}),
   };
 }

@@ -66,4 +66,41 @@ export interface UpgradeSubscription extends SubscriptionCommandBase {
   newSubscriptionId: string;
 }
 
-export type SubscriptionCommand = UpdateSubscription | CancelSubscription | SetScheduledChanges | ClearScheduledChanges | UpgradeSubscription;
+/**
+ * Timer commands (ARCHITECTURE rule 6): `dueAt` is the instant the timer was set for. The decider
+ * ignores one that is already done (or no longer matches the subscription) and refuses one that
+ * is not yet due.
+ */
+interface TimerCommandBase extends SubscriptionCommandBase {
+  dueAt: string;
+}
+
+/** R-SUB-6, R-SUB-7: at the term's end, renew (auto-renew on) or expire. */
+export interface EndSubscriptionTerm extends TimerCommandBase {
+  type: 'EndSubscriptionTerm';
+  /**
+   * The next term's offer priced at `dueAt` (the scheduled SKU, term and billing plan, or the
+   * current ones), when the subscription renews; null when it does not.
+   */
+  renewalOffer: OfferResult | null;
+}
+
+/** R-SUB-7: the grace period ended. */
+export interface DisableSubscription extends TimerCommandBase {
+  type: 'DisableSubscription';
+}
+
+/** R-SUB-7: 90 days after being disabled. */
+export interface DeleteSubscription extends TimerCommandBase {
+  type: 'DeleteSubscription';
+}
+
+export type LifecycleCommand = EndSubscriptionTerm | DisableSubscription | DeleteSubscription;
+
+export type SubscriptionCommand =
+  | UpdateSubscription
+  | CancelSubscription
+  | SetScheduledChanges
+  | ClearScheduledChanges
+  | UpgradeSubscription
+  | LifecycleCommand;

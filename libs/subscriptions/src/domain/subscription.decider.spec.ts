@@ -260,7 +260,8 @@ describe('subscription decider', () => {
       const off = decide([purchased()], update(after(PURCHASED_AT, 1), { autoRenewEnabled: false }));
       expect(off).toEqual([{ type: 'SubscriptionAutoRenewChanged', data: { ...REF, autoRenewEnabled: false, reason: 'requested' } }]);
       expect(decide([purchased(), ...off], update(after(PURCHASED_AT, 2), { autoRenewEnabled: true }))[0].data).toMatchObject({ autoRenewEnabled: true });
-      given(subscriptionDecider, [purchased(), ...off]).when(update('2026-01-15T00:00:00.000Z', { autoRenewEnabled: true })).thenThrows('term-ended');
+      // From the end instant until its renewal or expiry has run: 409 with a retry hint.
+      given(subscriptionDecider, [purchased(), ...off]).when(update('2026-01-15T00:00:00.000Z', { autoRenewEnabled: true })).thenThrows('renewal-in-progress');
       expect(decide([purchased(), ...off], update('2026-01-14T23:59:59.000Z', { autoRenewEnabled: true }))).toHaveLength(1);
       given(subscriptionDecider, [purchased()]).when(update(after(PURCHASED_AT, 1), { autoRenewEnabled: true })).then([]);
     });
@@ -318,7 +319,7 @@ describe('subscription decider', () => {
     it('R-SUB-5: needs auto-renew on, an active subscription and a running term', () => {
       const off = decide([purchased()], update(after(PURCHASED_AT, 1), { autoRenewEnabled: false }));
       given(subscriptionDecider, [purchased(), ...off]).when(schedule(after(PURCHASED_AT, 2))).thenThrows('auto-renew-required');
-      given(subscriptionDecider, [purchased()]).when(schedule('2026-01-15T00:00:00.000Z')).thenThrows('term-ended');
+      given(subscriptionDecider, [purchased()]).when(schedule('2026-01-15T00:00:00.000Z')).thenThrows('renewal-in-progress');
     });
 
     it('R-SUB-5: may schedule an upgrade target or a custom end date, nothing else', () => {

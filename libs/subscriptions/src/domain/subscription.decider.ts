@@ -3,6 +3,7 @@ import type { BillingCycle, TermDuration } from '../../../catalog/src/domain/cat
 import { offerRefusalError } from '../../../catalog/src/domain/offer';
 import { chargeFor, unusedShare, type ChargeLine, type Pricing } from './charges';
 import type { TermEndAlignment } from './coterminosity';
+import { autoRenewAvailable, decideDelete, decideDisable, decideEndTerm, termEndInProgress, termEndPending } from './lifecycle';
 import { buildPurchase, offerMaxQuantity, pricingOf, subscriptionOfferOf } from './purchase';
 import type { SubscriptionCommand, SubscriptionChanges, UpdateSubscription } from './subscription.commands';
 import type {
@@ -11,6 +12,7 @@ import type {
   ScheduledNextTermInstructions,
   SeatsRemoved,
   SubscriptionEvent,
+  SubscriptionImportedData,
   SubscriptionOffer,
   SubscriptionStatus,
 } from './subscription.events';
@@ -61,6 +63,28 @@ export interface ExistingSubscription {
   partialUpgradeTargets: string[];
   suspendedAt: string | null;
   cancelledAt: string | null;
+  /** R-SUB-4: false for software bought before 2021-10-14 (never renews). */
+  autoRenewAvailable: boolean;
+  /** R-SUB-7: set once expired; the grace period ends (and the subscription is disabled) at graceEndsAt. */
+  expiredAt: string | null;
+  graceEndsAt: string | null;
+  disabledAt: string | null;
+  deletesAt: string | null;
+  deletedAt: string | null;
+  /** R-SUB-7: the expired subscription this one continues (bought in its grace period). */
+  continuesSubscriptionId: string | null;
+  /** Set when recorded by an operator import instead of a purchase. */
+  importedFrom: string | null;
+  /** R-EA-11: the EA subscription this one renews (SubscriptionMigratedFromEA); absent otherwise. */
+  migratedFrom?: MigratedFromEA | null;
+  /** R-IND-6: an indirect provider's EA renewal needs the partner of record (the reseller) set. */
+  partnerOfRecordRequired?: boolean;
+}
+
+export interface MigratedFromEA {
+  agreementId: string;
+  agreementNumber: string;
+  eaSubscriptionId: string;
 }
 
 export type SubscriptionState = { exists: false } | ExistingSubscription;
@@ -101,6 +125,8 @@ function requireStatus(state: ExistingSubscription, ...allowed: SubscriptionStat
 }
 
 function requireTermRunning(state: ExistingSubscription, now: string): void {
+  // The term ended and its renewal or expiry has not run yet: retry once it has (409).
+  if (termEndPending(state, now)) throw termEndInProgress(state);
   if (now >= termEndsAt(state)) {
     throw ruleViolation(TERM_ENDED_CODE, `the term ended on ${state.commitmentEndDate}; wait for its renewal or expiry`, {
       commitmentEndDate: state.commitmentEndDate,
@@ -187,6 +213,9 @@ function decideUpdate(command: UpdateSubscription, initial: ExistingSubscription
 
   if (changes.reseller) decideReseller(changes.reseller, out);
 
+  const statusChange = (changes.status === 'suspended' && out.state.status === 'active') || (changes.status === 'active' && out.state.status === 'suspended');
+  if (statusChange && termEndPending(out.state, now)) throw termEndInProgress(out.state);
+
   if (changes.status === 'suspended' && out.state.status === 'active') {
     // R-SUB-10: suspending keeps billing and turns auto-renew off (which clears scheduled changes).
     if (changes.autoRenewEnabled === true) {
@@ -205,6 +234,9 @@ function decideUpdate(command: UpdateSubscription, initial: ExistingSubscription
     if (changes.autoRenewEnabled) {
       if (out.state.status !== 'active') {
         throw ruleViolation('auto-renew-not-allowed-while-suspended', 'a suspended subscription cannot renew automatically');
+      }
+      if (!out.state.autoRenewAvailable) {
+        throw ruleViolation('auto-renew-not-available', 'software subscriptions bought before 2021-10-14 never renew automatically (R-SUB-4)');
       }
       out.emit({ type: 'SubscriptionAutoRenewChanged', data: { ...ref(initial), autoRenewEnabled: true, reason: 'requested' } });
     } else {
@@ -476,6 +508,49 @@ function decideUpgrade(command: Extract<SubscriptionCommand, { type: 'UpgradeSub
   ];
 }
 
+const LIFECYCLE_START = { expiredAt: null, graceEndsAt: null, disabledAt: null, deletesAt: null, deletedAt: null } as const;
+
+function imported(d: SubscriptionImportedData): ExistingSubscription {
+  const currency = d.pricing.unitPrice.currency;
+  return {
+    exists: true,
+    subscriptionId: d.subscriptionId,
+    customerId: d.customerId,
+    partnerTenantId: d.partnerTenantId,
+    orderId: null,
+    offer: d.offer,
+    pricing: d.pricing,
+    termDuration: d.termDuration,
+    billingCycle: d.billingCycle,
+    quantity: d.quantity,
+    status: 'active',
+    autoRenewEnabled: d.autoRenewEnabled,
+    friendlyName: d.friendlyName,
+    creationDate: d.termStartedAt,
+    termStartedAt: d.termStartedAt,
+    effectiveStartDate: d.effectiveStartDate,
+    commitmentEndDate: d.commitmentEndDate,
+    termEndAlignment: null,
+    reseller: d.reseller,
+    // Billed and past its windows where it was bought.
+    fullRefundUntil: null,
+    cancellationAllowedUntil: null,
+    seatBatches: [
+      { batchId: '1', quantity: d.quantity, remaining: d.quantity, addedAt: d.termStartedAt, refundableUntil: null, charged: { minor: 0, currency }, chargedDays: 0 },
+    ],
+    nextBatchNumber: 2,
+    scheduledNextTermInstructions: null,
+    upgradedFrom: null,
+    partialUpgradeTargets: [],
+    suspendedAt: null,
+    cancelledAt: null,
+    autoRenewAvailable: autoRenewAvailable(d.offer.productType, d.effectiveStartDate),
+    ...LIFECYCLE_START,
+    continuesSubscriptionId: null,
+    importedFrom: d.source,
+  };
+}
+
 function applyRemoved(batches: SeatBatch[], removed: readonly SeatsRemoved[]): SeatBatch[] {
   const byId = new Map(removed.map((r) => [r.batchId, r]));
   return batches.map((batch) => {
@@ -527,8 +602,13 @@ function evolve(state: SubscriptionState, event: SubscriptionEvent): Subscriptio
       partialUpgradeTargets: [],
       suspendedAt: null,
       cancelledAt: null,
+      autoRenewAvailable: autoRenewAvailable(d.offer.productType, d.effectiveStartDate),
+      ...LIFECYCLE_START,
+      continuesSubscriptionId: d.continuesSubscriptionId ?? null,
+      importedFrom: null,
     };
   }
+  if (event.type === 'SubscriptionImported') return imported(event.data);
   if (!state.exists) return state;
   switch (event.type) {
     case 'SubscriptionQuantityChanged': {
@@ -607,6 +687,54 @@ function evolve(state: SubscriptionState, event: SubscriptionEvent): Subscriptio
         seatBatches: applyRemoved(state.seatBatches, event.data.removed),
         partialUpgradeTargets: [...state.partialUpgradeTargets, event.data.toSubscriptionId],
       };
+    case 'SubscriptionRenewed': {
+      const d = event.data;
+      return {
+        ...state,
+        offer: d.offer,
+        pricing: d.pricing,
+        termDuration: d.termDuration,
+        billingCycle: d.billingCycle,
+        quantity: d.quantity,
+        termStartedAt: d.renewedAt,
+        effectiveStartDate: d.effectiveStartDate,
+        commitmentEndDate: d.commitmentEndDate,
+        termEndAlignment: d.termEndAlignment,
+        fullRefundUntil: d.fullRefundUntil,
+        cancellationAllowedUntil: d.cancellationAllowedUntil,
+        // R-CANCEL-2: the new term's seats are one batch; the previous term's are settled.
+        seatBatches: [
+          {
+            batchId: d.seatBatch.batchId,
+            quantity: d.seatBatch.quantity,
+            remaining: d.seatBatch.quantity,
+            addedAt: d.renewedAt,
+            refundableUntil: d.seatBatch.refundableUntil,
+            charged: d.charge.amount,
+            chargedDays: d.charge.proration?.days ?? 0,
+          },
+        ],
+        nextBatchNumber: Math.max(state.nextBatchNumber, Number(d.seatBatch.batchId) + 1),
+        scheduledNextTermInstructions: null,
+      };
+    }
+    case 'SubscriptionExpired':
+      return {
+        ...state,
+        status: 'expired',
+        autoRenewEnabled: false,
+        scheduledNextTermInstructions: null,
+        expiredAt: event.data.expiredAt,
+        graceEndsAt: event.data.graceEndsAt,
+      };
+    case 'SubscriptionDisabled':
+      return { ...state, status: 'disabled', disabledAt: event.data.disabledAt, deletesAt: event.data.deletesAt };
+    case 'SubscriptionDeleted':
+      return { ...state, status: 'deleted', deletedAt: event.data.deletedAt };
+    case 'SubscriptionMigratedFromEA': {
+      const { agreementId, agreementNumber, eaSubscriptionId, partnerOfRecordRequired } = event.data;
+      return { ...state, migratedFrom: { agreementId, agreementNumber, eaSubscriptionId }, partnerOfRecordRequired };
+    }
     default:
       return state;
   }
@@ -628,9 +756,16 @@ export const subscriptionDecider: Decider<SubscriptionCommand, SubscriptionState
         // Clearing needs no auto-renew and works until the end date; nothing scheduled is a no-op.
         if (!existing.scheduledNextTermInstructions) return [];
         requireStatus(existing, 'active', 'suspended');
+        if (termEndPending(existing, command.now)) throw termEndInProgress(existing);
         return clearScheduled(existing, 'requested');
       case 'UpgradeSubscription':
         return decideUpgrade(command, existing);
+      case 'EndSubscriptionTerm':
+        return decideEndTerm(command, existing);
+      case 'DisableSubscription':
+        return decideDisable(command, existing);
+      case 'DeleteSubscription':
+        return decideDelete(command, existing);
     }
   },
 

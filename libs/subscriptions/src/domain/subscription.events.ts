@@ -68,7 +68,8 @@ interface SubscriptionRef {
   partnerTenantId: string;
 }
 
-export type TransactionType = 'new' | 'upgrade';
+/** `migration`: created by an EA-to-CSP renewal (R-EA-10). */
+export type TransactionType = 'new' | 'upgrade' | 'migration';
 
 export interface SubscriptionPurchasedData extends SubscriptionRef {
   /** null when created by a partial upgrade. */
@@ -97,6 +98,8 @@ export interface SubscriptionPurchasedData extends SubscriptionRef {
   charge: ChargeLine;
   /** Set on a subscription created by a partial upgrade (R-SUB-8). */
   upgradedFrom?: { subscriptionId: string; catalogItemId: string };
+  /** R-SUB-7: bought during the grace period of this expired subscription of the same SKU. */
+  continuesSubscriptionId?: string;
 }
 
 export interface SubscriptionQuantityChangedData extends SubscriptionRef {
@@ -178,6 +181,86 @@ export interface SubscriptionPartiallyUpgradedData extends SubscriptionRef {
   newSubscription: SubscriptionPurchasedData;
 }
 
+/** Why a term ended without renewing (R-SUB-7). */
+export type ExpiryReason = 'auto-renew-off' | 'suspended' | 'renewal-refused';
+
+/** R-SUB-6: the next term on the same id, with the scheduled changes applied and its charge. */
+export interface SubscriptionRenewedData extends SubscriptionRef {
+  /** The instant the new term starts: 00:00 UTC the day after the previous end date. */
+  renewedAt: string;
+  previousTerm: {
+    catalogItemId: string;
+    quantity: number;
+    termDuration: TermDuration;
+    billingCycle: BillingCycle;
+    effectiveStartDate: string;
+    commitmentEndDate: string;
+  };
+  /** R-SUB-5: the instructions that shaped this term (null: renewed as is). */
+  appliedInstructions: ScheduledNextTermInstructions | null;
+  offer: SubscriptionOffer;
+  termDuration: TermDuration;
+  billingCycle: BillingCycle;
+  quantity: number;
+  /** R-PRICE-1, R-PRICE-3, R-PRICE-5: from the price list and promotion in force at `renewedAt`. */
+  pricing: Pricing;
+  effectiveStartDate: string;
+  commitmentEndDate: string;
+  termEndAlignment: TermEndAlignment | null;
+  /** R-CANCEL-1: the new window. */
+  fullRefundUntil: string | null;
+  cancellationAllowedUntil: string | null;
+  /** R-CANCEL-2: the seats of the new term, one batch. */
+  seatBatch: SeatBatchAdded;
+  /** The first billing period of the new term. */
+  charge: ChargeLine;
+}
+
+/** R-SUB-7: the term ended without a renewal; the grace period runs until `graceEndsAt`. */
+export interface SubscriptionExpiredData extends SubscriptionRef {
+  expiredAt: string;
+  commitmentEndDate: string;
+  reason: ExpiryReason;
+  /** `renewal-refused`: why the catalog refused the next term. */
+  refusal?: { code: string; message: string };
+  /** Access without billing until then; the subscription is disabled at that instant. */
+  graceEndsAt: string;
+}
+
+/** R-SUB-7: the grace period ended (data at risk); deleted at `deletesAt`. */
+export interface SubscriptionDisabledData extends SubscriptionRef {
+  disabledAt: string;
+  deletesAt: string;
+}
+
+/** R-SUB-7: 90 days after being disabled the subscription is deleted. */
+export interface SubscriptionDeletedData extends SubscriptionRef {
+  deletedAt: string;
+  reason: 'retention-ended';
+}
+
+/**
+ * A subscription bought outside this system, recorded by the operator (R-SUB-4: software bought
+ * before 2021-10-14 comes this way). No charge: it was billed where it was bought.
+ */
+export interface SubscriptionImportedData extends SubscriptionRef {
+  importedAt: string;
+  offer: SubscriptionOffer;
+  termDuration: TermDuration;
+  billingCycle: BillingCycle;
+  quantity: number;
+  pricing: Pricing;
+  friendlyName: string;
+  autoRenewEnabled: boolean;
+  /** Instant the current term started (00:00 UTC of its first day). */
+  termStartedAt: string;
+  effectiveStartDate: string;
+  commitmentEndDate: string;
+  reseller: ResellerRef | null;
+  /** Where it came from (the operator's reference). */
+  source: string;
+}
+
 export type SubscriptionPurchased = DomainEvent<'SubscriptionPurchased', SubscriptionPurchasedData>;
 export type SubscriptionQuantityChanged = DomainEvent<'SubscriptionQuantityChanged', SubscriptionQuantityChangedData>;
 export type SubscriptionAutoRenewChanged = DomainEvent<'SubscriptionAutoRenewChanged', SubscriptionAutoRenewChangedData>;
@@ -190,6 +273,34 @@ export type SubscriptionScheduledChangesCleared = DomainEvent<'SubscriptionSched
 export type SubscriptionCancelled = DomainEvent<'SubscriptionCancelled', SubscriptionCancelledData>;
 export type SubscriptionUpgraded = DomainEvent<'SubscriptionUpgraded', SubscriptionUpgradedData>;
 export type SubscriptionPartiallyUpgraded = DomainEvent<'SubscriptionPartiallyUpgraded', SubscriptionPartiallyUpgradedData>;
+export type SubscriptionRenewed = DomainEvent<'SubscriptionRenewed', SubscriptionRenewedData>;
+export type SubscriptionExpired = DomainEvent<'SubscriptionExpired', SubscriptionExpiredData>;
+export type SubscriptionDisabled = DomainEvent<'SubscriptionDisabled', SubscriptionDisabledData>;
+export type SubscriptionDeleted = DomainEvent<'SubscriptionDeleted', SubscriptionDeletedData>;
+export type SubscriptionImported = DomainEvent<'SubscriptionImported', SubscriptionImportedData>;
+
+/**
+ * R-EA-10, R-EA-11: the subscription (bought in the same append) renews an EA subscription. Follows
+ * its SubscriptionPurchased; `partnerOfRecordRequired` is set for an indirect provider (R-IND-6).
+ */
+export interface SubscriptionMigratedFromEAData extends SubscriptionRef {
+  migratedAt: string;
+  agreementId: string;
+  agreementNumber: string;
+  eaSubscriptionId: string;
+  eaProductName: string;
+  /** The EA subscription's last day; the CSP term starts the next day. */
+  eaEndDate: string;
+  renewalId: string;
+  orderId: string;
+  catalogItemId: string;
+  quantity: number;
+  /** The user who scheduled the renewal. */
+  scheduledByUserId: string;
+  partnerOfRecordRequired: boolean;
+}
+
+export type SubscriptionMigratedFromEA = DomainEvent<'SubscriptionMigratedFromEA', SubscriptionMigratedFromEAData>;
 
 export type SubscriptionEvent =
   | SubscriptionPurchased
@@ -203,7 +314,13 @@ export type SubscriptionEvent =
   | SubscriptionScheduledChangesCleared
   | SubscriptionCancelled
   | SubscriptionUpgraded
-  | SubscriptionPartiallyUpgraded;
+  | SubscriptionPartiallyUpgraded
+  | SubscriptionRenewed
+  | SubscriptionExpired
+  | SubscriptionDisabled
+  | SubscriptionDeleted
+  | SubscriptionImported
+  | SubscriptionMigratedFromEA;
 
 export const SUBSCRIPTION_EVENT_TYPES = [
   'SubscriptionPurchased',
@@ -218,4 +335,10 @@ export const SUBSCRIPTION_EVENT_TYPES = [
   'SubscriptionCancelled',
   'SubscriptionUpgraded',
   'SubscriptionPartiallyUpgraded',
+  'SubscriptionRenewed',
+  'SubscriptionExpired',
+  'SubscriptionDisabled',
+  'SubscriptionDeleted',
+  'SubscriptionImported',
+  'SubscriptionMigratedFromEA',
 ] as const satisfies readonly SubscriptionEvent['type'][];

@@ -10,7 +10,7 @@ import { PostgresEventStore } from '../../../event-store/src/postgres/postgres-e
 import { DATABASE, type DatabaseHandle } from '../../../persistence/src/database';
 import { decodeContinuationToken, toPage, type Page } from '../../../partners/src/read-models/paging';
 import '../../../customers/src/read-models/customers.schema';
-import type { CustomerSubscriptionFact } from '../domain/checkout';
+import type { CustomerSubscriptionFact, GracePeriodFact } from '../domain/checkout';
 import type { SubscriptionStatus } from '../domain/subscription.events';
 import { orderViewOf, type OrderView } from '../application/views';
 import './subscriptions.schema';
@@ -37,6 +37,11 @@ export interface SubscriptionListItem {
   effectiveStartDate: string;
   commitmentEndDate: string;
   partnerId: string | null;
+  /** R-SUB-7. */
+  expiredAt: string | null;
+  graceEndsAt: string | null;
+  continuesSubscriptionId: string | null;
+  imported: boolean;
 }
 
 /** Reads of the subscriptions and orders read models (lists may lag the writes by a moment). */
@@ -108,7 +113,7 @@ export class SubscriptionQueries {
   async listSubscriptions(
     actor: Actor,
     customerId: string,
-    filter: { status?: SubscriptionStatus; limit: number; continuationToken?: string },
+    filter: { status?: SubscriptionStatus; endsBefore?: string; limit: number; continuationToken?: string },
   ): Promise<Page<SubscriptionListItem>> {
     const after = decodeContinuationToken(filter.continuationToken);
     let query = this.database.db.selectFrom('subscriptions as s').selectAll('s').where('s.customer_id', '=', customerId);
@@ -129,6 +134,8 @@ export class SubscriptionQueries {
       );
     }
     if (filter.status) query = query.where('s.status', '=', filter.status);
+    // The term ends (00:00 UTC after its end date) before `endsBefore` starts.
+    if (filter.endsBefore) query = query.where('s.commitment_end_date', '<', filter.endsBefore);
     if (after) query = query.where((eb) => eb(eb.refTuple('s.created_at', 's.subscription_id'), '>', eb.tuple(new Date(after.createdAt), after.id)));
     const rows = await query.orderBy('s.created_at').orderBy('s.subscription_id').limit(filter.limit + 1).execute();
     return toPage(
@@ -154,7 +161,30 @@ export class SubscriptionQueries {
         effectiveStartDate: row.effective_start_date,
         commitmentEndDate: row.commitment_end_date,
         partnerId: row.reseller_partner_id,
+        expiredAt: row.expired_at?.toISOString() ?? null,
+        graceEndsAt: row.grace_ends_at?.toISOString() ?? null,
+        continuesSubscriptionId: row.continues_subscription_id,
+        imported: row.imported,
       }),
+    );
+  }
+
+  /**
+   * R-SUB-7: the customer's expired subscriptions (any partner's) whose grace period runs at `now`.
+   * From the read model as it is: one indexed query, no wait for catch-up.
+   */
+  async inGracePeriod(customerId: string, now: Date): Promise<GracePeriodFact[]> {
+    const rows = await this.database.db
+      .selectFrom('subscriptions')
+      .select(['subscription_id', 'product_id', 'sku_id', 'expired_at', 'grace_ends_at'])
+      .where('customer_id', '=', customerId)
+      .where('status', '=', 'expired')
+      .where('grace_ends_at', '>', now)
+      .execute();
+    return rows.flatMap((row) =>
+      row.expired_at && row.grace_ends_at
+        ? [{ subscriptionId: row.subscription_id, skuRef: `${row.product_id}:${row.sku_id}`, expiredAt: row.expired_at.toISOString(), graceEndsAt: row.grace_ends_at.toISOString() }]
+        : [],
     );
   }
 

@@ -1,9 +1,9 @@
-import type { Transaction, Updateable } from 'kysely';
+import type { Insertable, Transaction, Updateable } from 'kysely';
 import type { RecordedEvent } from '../../../core/src';
 import type { Projection } from '../../../event-store/src/projections/projection';
 import type { Database } from '../../../persistence/src/schema';
 import type { OrderPlacedData } from '../domain/order';
-import { SUBSCRIPTION_EVENT_TYPES, type SubscriptionEvent } from '../domain/subscription.events';
+import { SUBSCRIPTION_EVENT_TYPES, type SubscriptionEvent, type SubscriptionImportedData } from '../domain/subscription.events';
 import './subscriptions.schema';
 import type { SubscriptionsTable } from './subscriptions.schema';
 
@@ -30,9 +30,58 @@ function changesOf(event: SubscriptionEvent): Updateable<SubscriptionsTable> | n
     }
     case 'SubscriptionPartiallyUpgraded':
       return { quantity: event.data.remainingQuantity };
+    case 'SubscriptionRenewed': {
+      const d = event.data;
+      return {
+        catalog_item_id: d.offer.catalogItemId,
+        product_id: d.offer.productId,
+        sku_id: d.offer.skuId,
+        sku_title: d.offer.skuTitle,
+        product_type: d.offer.productType,
+        quantity: d.quantity,
+        term_duration: d.termDuration,
+        billing_cycle: d.billingCycle,
+        effective_start_date: d.effectiveStartDate,
+        commitment_end_date: d.commitmentEndDate,
+      };
+    }
+    case 'SubscriptionExpired':
+      return { status: 'expired', auto_renew_enabled: false, expired_at: event.data.expiredAt, grace_ends_at: event.data.graceEndsAt };
+    case 'SubscriptionDisabled':
+      return { status: 'disabled' };
+    case 'SubscriptionDeleted':
+      return { status: 'deleted' };
     default:
       return null;
   }
+}
+
+function importedRow(d: SubscriptionImportedData, at: string, version: number): Insertable<SubscriptionsTable> {
+  return {
+    subscription_id: d.subscriptionId,
+    customer_id: d.customerId,
+    partner_tenant_id: d.partnerTenantId,
+    reseller_tenant_id: d.reseller?.tenantId ?? null,
+    reseller_partner_id: d.reseller?.partnerId ?? null,
+    order_id: null,
+    catalog_item_id: d.offer.catalogItemId,
+    product_id: d.offer.productId,
+    sku_id: d.offer.skuId,
+    product_type: d.offer.productType,
+    sku_title: d.offer.skuTitle,
+    friendly_name: d.friendlyName,
+    quantity: d.quantity,
+    status: 'active',
+    term_duration: d.termDuration,
+    billing_cycle: d.billingCycle,
+    auto_renew_enabled: d.autoRenewEnabled,
+    effective_start_date: d.effectiveStartDate,
+    commitment_end_date: d.commitmentEndDate,
+    created_at: d.termStartedAt,
+    updated_at: at,
+    version,
+    imported: true,
+  };
 }
 
 /** Subscriptions for the lists (`GET .../subscriptions?status=`) and the customer-wide checks of checkout. */
@@ -44,6 +93,14 @@ export class SubscriptionsProjection implements Projection {
     for (const recorded of events) {
       const event = recorded as unknown as SubscriptionEvent;
       const at = recorded.metadata.occurredAt;
+      if (event.type === 'SubscriptionImported') {
+        await trx
+          .insertInto('subscriptions')
+          .values(importedRow(event.data, at, recorded.streamVersion))
+          .onConflict((oc) => oc.column('subscription_id').doNothing())
+          .execute();
+        continue;
+      }
       if (event.type === 'SubscriptionPurchased') {
         const d = event.data;
         await trx
@@ -71,6 +128,7 @@ export class SubscriptionsProjection implements Projection {
             created_at: d.purchasedAt,
             updated_at: at,
             version: recorded.streamVersion,
+            continues_subscription_id: d.continuesSubscriptionId ?? null,
           })
           .onConflict((oc) => oc.column('subscription_id').doNothing())
           .execute();

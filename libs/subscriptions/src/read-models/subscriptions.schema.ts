@@ -27,6 +27,11 @@ export interface SubscriptionsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   version: number;
+  /** Migration 0040_subscription_lifecycle. */
+  expired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  grace_ends_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  continues_subscription_id: ColumnType<string | null, string | null | undefined, string | null>;
+  imported: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 /** Rows written only by orders_v1. */

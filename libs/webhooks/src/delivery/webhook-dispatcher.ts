@@ -35,6 +35,8 @@ export interface DispatcherSettings {
   inFlightMarginMs: number;
   /** How often BullMQ looks for jobs of a worker that died. */
   stalledIntervalMs: number;
+  /** How often a worker checks that the sweep scheduler still exists in Redis. */
+  schedulerCheckMs: number;
   /** URL rules checked again before every attempt (production: public addresses only). */
   env: UrlPolicyEnv;
   resolver: HostResolver;
@@ -50,6 +52,7 @@ export const DEFAULT_DISPATCHER_SETTINGS: DispatcherSettings = {
   enqueueLeaseMs: 60_000,
   inFlightMarginMs: 5_000,
   stalledIntervalMs: 30_000,
+  schedulerCheckMs: 10_000,
   env: 'development',
   resolver: systemResolver,
 };
@@ -87,6 +90,8 @@ interface Outcome {
   kind: DeliveryOutcome;
 }
 
+const URL_CHECK_TTL_MS = 30_000;
+
 /** The system actor of the sender's own commands (a 410 disables the registration). */
 const SENDER_ACTOR = { userId: 'system:webhooks', tenantId: 'operator', roles: ['operator'] };
 
@@ -108,6 +113,8 @@ export class WebhookDispatcher {
   private sweepQueue: Queue | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private readonly sender: HttpSender;
+  /** URL checks of the last moments (production resolves the host: not once per delivery). */
+  private readonly checkedUrls = new Map<string, { expires: number; check: Promise<URL> }>();
   readonly settings: DispatcherSettings;
 
   constructor(
@@ -150,7 +157,7 @@ export class WebhookDispatcher {
     await this.ensureSweepScheduler();
     this.watchdog = setInterval(() => {
       this.ensureSweepScheduler().catch((error: Error) => this.logger.error(`sweep scheduler check failed: ${error.message}`));
-    }, 10_000);
+    }, this.settings.schedulerCheckMs);
     this.watchdog.unref();
   }
 
@@ -242,9 +249,9 @@ export class WebhookDispatcher {
         and r.status = 'active'
         and (s.in_flight_until is null or s.in_flight_until <= now())
       returning s.delivery_id::text as delivery_id, s.attempts, d.body, d.message_id::text as message_id, d.webhook_id, r.url,
-        (select w.secret from webhook_secrets w where w.secret_id::text = r.secret_id) as secret,
+        (select w.secret from webhook_secrets w where w.secret_id = r.secret_id::uuid) as secret,
         (select w.secret from webhook_secrets w
-          where w.secret_id::text = r.previous_secret_id and r.previous_secret_valid_until > ${now}::timestamptz) as previous_secret
+          where w.secret_id = r.previous_secret_id::uuid and r.previous_secret_valid_until > ${now}::timestamptz) as previous_secret
     `.execute(this.database.db);
     if (claimed.length === 0) return refs.map((ref) => ({ deliveryId: ref.deliveryId, kind: 'skipped' as const }));
 
@@ -320,10 +327,21 @@ export class WebhookDispatcher {
     return connection;
   }
 
+  private checkUrl(raw: string): Promise<URL> {
+    const now = Date.now();
+    const cached = this.checkedUrls.get(raw);
+    if (cached && cached.expires > now) return cached.check;
+    if (this.checkedUrls.size > 10_000) this.checkedUrls.clear();
+    const check = checkWebhookUrl(raw, this.settings.env, this.settings.resolver);
+    check.catch(() => undefined);
+    this.checkedUrls.set(raw, { expires: now + URL_CHECK_TTL_MS, check });
+    return check;
+  }
+
   private async attempt(claimed: ClaimedDelivery): Promise<SendResult> {
     let url: URL;
     try {
-      url = await checkWebhookUrl(claimed.url, this.settings.env, this.settings.resolver);
+      url = await this.checkUrl(claimed.url);
     } catch (error) {
       return { statusCode: null, error: `url refused: ${(error as Error).message}` };
     }

@@ -66,6 +66,38 @@ describe('event map', () => {
     expect(EVENT_MAP.webhookMessagesOf(purchased)[0].recipients).toEqual(['provider', 'reseller']);
   });
 
+  it('R-EVT-1 R-HOOK-1: each lifecycle event raises its webhook type', () => {
+    const ref = { subscriptionId: 'sub-1', customerId: 'cust-1', partnerTenantId: 'provider' };
+    const raised = (type: string) => EVENT_MAP.webhookMessagesOf(recorded(type, ref)).map((message) => message.type);
+    expect(
+      Object.fromEntries(
+        [
+          'SubscriptionPurchased',
+          'SubscriptionAutoRenewChanged',
+          'SubscriptionScheduledChangesSet',
+          'SubscriptionRenewed',
+          'SubscriptionUpgraded',
+          'SubscriptionCancelled',
+          'SubscriptionExpired',
+          'SubscriptionDisabled',
+          'SubscriptionDeleted',
+          'SubscriptionImported',
+        ].map((type) => [type, raised(type)]),
+      ),
+    ).toEqual({
+      SubscriptionPurchased: ['subscription.purchased'],
+      SubscriptionAutoRenewChanged: ['subscription.updated'],
+      SubscriptionScheduledChangesSet: ['subscription.change-scheduled'],
+      SubscriptionRenewed: ['subscription.renewed'],
+      SubscriptionUpgraded: ['subscription.upgraded'],
+      SubscriptionCancelled: ['subscription.cancelled'],
+      SubscriptionExpired: ['subscription.expired'],
+      SubscriptionDisabled: ['subscription.disabled'],
+      SubscriptionDeleted: ['subscription.deleted'],
+      SubscriptionImported: [],
+    });
+  });
+
   it('never shows password hashes or token hashes (webhooks, audit, exports)', () => {
     const event = recorded('CustomerAdminCredentialsIssued', { customerId: 'c', userName: 'admin@x', passwordHash: 'scrypt$abc', issuedAt: 'x' });
     expect(EVENT_MAP.redactedData(event)).toEqual({ customerId: 'c', userName: 'admin@x', passwordHash: REDACTED, issuedAt: 'x' });

@@ -49,4 +49,10 @@ export const SUBSCRIPTIONS_EVENT_MAP: FeatureEventMap = {
   SubscriptionCancelled: subscription([{ type: 'subscription.cancelled' }]),
   SubscriptionUpgraded: subscription([{ type: 'subscription.upgraded' }]),
   SubscriptionPartiallyUpgraded: subscription([{ type: 'subscription.upgraded' }]),
+  SubscriptionRenewed: subscription([{ type: 'subscription.renewed' }]),
+  SubscriptionExpired: subscription([{ type: 'subscription.expired' }]),
+  SubscriptionDisabled: subscription([{ type: 'subscription.disabled' }]),
+  SubscriptionDeleted: subscription([{ type: 'subscription.deleted' }]),
+  // Recorded by the operator for a subscription bought elsewhere: history only, no webhook.
+  SubscriptionImported: subscription(),
 };

@@ -46,7 +46,8 @@ const INSERT_CHUNK = 1000;
  * A registration only gets messages of events recorded after it.
  *
  * Its rows are registrations and deliveries; the sender's status rows are created here
- * (`on conflict do nothing`) but never deleted by a reset.
+ * (`on conflict do nothing`), and given up when their webhook is disabled or deleted, but never
+ * deleted by a reset.
  */
 export class WebhooksProjection implements Projection {
   readonly name = WEBHOOKS_PROJECTION;
@@ -117,6 +118,14 @@ export class WebhooksProjection implements Projection {
             .execute();
           const known = registrations.get(data.partnerTenantId)?.get(data.webhookId);
           if (known) known.status = status;
+          // Its pending deliveries will never be sent: give them up, so sweeps need not skip them forever.
+          await sql`
+            update webhook_delivery_status s
+            set status = 'failed', failed_at = now(), updated_at = now(),
+                last_error = ${status === 'disabled' ? 'not sent: the webhook was disabled (410 Gone)' : 'not sent: the webhook was deleted'}
+            from webhook_deliveries d
+            where d.delivery_id = s.delivery_id and d.webhook_id = ${data.webhookId} and s.status = 'pending'
+          `.execute(trx);
           continue;
         }
       }

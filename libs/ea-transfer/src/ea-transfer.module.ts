@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { CustomersModule } from '../../customers/src/customers.module';
+import { PartnersModule } from '../../partners/src/partners.module';
+import { SubscriptionsModule } from '../../subscriptions/src/subscriptions.module';
+import {
+  CancelCspRenewalHandler,
+  GetCspRenewalHandler,
+  GetEaAgreementHandler,
+  ImportEaAgreementHandler,
+  ListActivityLogHandler,
+  ListEaAgreementsHandler,
+  ListEaSubscriptionsHandler,
+  ScheduleCspRenewalHandler,
+} from './application/ea-transfer.handlers';
+import { EaTransferReader } from './application/ea-transfer.reader';
+import { EaTransferQueries } from './read-models/ea-transfer.queries';
+
+/**
+ * The EA-to-CSP channel transfer (SPEC section 8). Needs EVENT_STORE, DATABASE, Clock and the
+ * catalog (global), the CQRS buses, and customers, partners and subscriptions (imported). Its
+ * projections, timer rules and processors are registered in the application's feature lists.
+ */
+@Module({
+  imports: [CustomersModule, PartnersModule, SubscriptionsModule],
+  providers: [
+    EaTransferReader,
+    EaTransferQueries,
+    ImportEaAgreementHandler,
+    ListEaAgreementsHandler,
+    GetEaAgreementHandler,
+    ListEaSubscriptionsHandler,
+    GetCspRenewalHandler,
+    ScheduleCspRenewalHandler,
+    CancelCspRenewalHandler,
+    ListActivityLogHandler,
+  ],
+  exports: [EaTransferReader, EaTransferQueries],
+})
+export class EaTransferModule {}

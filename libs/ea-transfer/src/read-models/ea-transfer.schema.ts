@@ -1,0 +1,37 @@
+import type { ColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** Rows of migration 0050_ea_transfer, written only by ea_agreements_v1 (lists of a customer's agreements). */
+export interface EaAgreementsTable {
+  agreement_id: string;
+  agreement_number: string;
+  customer_id: string;
+  start_date: string;
+  end_date: string;
+  extended_term: boolean;
+  subscription_count: number;
+  imported_at: Timestamp;
+}
+
+/** Rows written only by activity_log_v1 (R-EA-11: migrations in the partner's activity log). */
+export interface ActivityLogTable {
+  entry_id: string;
+  partner_tenant_id: string;
+  customer_id: string;
+  operation_type: string;
+  occurred_at: Timestamp;
+  user_id: string;
+  resource_type: string;
+  resource_id: string;
+  resource_uri: string;
+  description: string;
+  details: ColumnType<Record<string, unknown>, string, string>;
+}
+
+declare module '../../../persistence/src/schema' {
+  interface Database {
+    ea_agreements: EaAgreementsTable;
+    activity_log: ActivityLogTable;
+  }
+}
