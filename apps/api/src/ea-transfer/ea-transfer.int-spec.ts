@@ -5,10 +5,14 @@ import { EaRenewalProcessing } from '../../../../libs/ea-transfer/src/applicatio
 import { EA_TIMER_KINDS, renewalTimerId } from '../../../../libs/ea-transfer/src/application/ea-transfer.timers';
 import { eaAgreementIdOf, eaRenewalIdOf, eaRenewalStream } from '../../../../libs/ea-transfer/src/application/streams';
 import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/port';
+import { PostgresEventStore } from '../../../../libs/event-store/src/postgres/postgres-event-store';
+import { instantiateProjections } from '../../../../libs/event-store/src/projections/projection-runner';
+import { verifyProjections } from '../../../../libs/audit/src/verify/projections-verify';
 import { timerJobId } from '../../../../libs/jobs/src/queues';
 import { TimerService } from '../../../../libs/timers/src/timer-service';
 import { LoopbackReceiver } from '../../../../libs/webhooks/src/testing/loopback-receiver';
 import { startTestApp, type TestApp } from '../../../../test/support/app';
+import { ALL_PROJECTIONS } from '../projections';
 import { OPERATOR, World, type Partner, type Who } from '../subscriptions/testing/world';
 
 interface EaSubscriptionInput {
@@ -514,10 +518,15 @@ describe('EA-to-CSP channel transfer (HTTP, test clock, real PostgreSQL and Redi
   it('R-IND-6: an indirect provider\'s renewal is flagged until it sets the partner of record', async () => {
     const provider = await world.onboard('indirect-provider');
     const reseller = await world.onboard('indirect-reseller');
-    const customerId = await customerOf(provider);
+    const customerId = await world.customer(provider, { indirectResellerPartnerId: reseller.partnerId });
+    await settle();
     const sub = EA.e5('2025-04-30', 5);
     const { id: agreementId } = await importAgreement(customerId, '2025-04-30', [sub]);
     const url = renewalUrl(customerId, agreementId, sub.id);
+    // The reseller sees the customer's agreements but schedules nothing: its provider does.
+    await world.catchUp();
+    expect((await world.call('GET', agreementsUrl(customerId), adminOf(reseller))).body.items).toHaveLength(1);
+    expect(await world.call('PUT', url, adminOf(reseller), renewalBody({ quantity: 5 }))).toMatchObject({ status: 422, body: { code: 'indirect-reseller-cannot-purchase' } });
     expect((await world.call('PUT', url, adminOf(provider), renewalBody({ quantity: 5 }))).status).toBe(200);
     await moveTo('2025-05-01T12:00:00.000Z');
     const { subscriptionId } = (await world.call('GET', url, adminOf(provider))).body;
@@ -562,5 +571,14 @@ describe('EA-to-CSP channel transfer (HTTP, test clock, real PostgreSQL and Redi
     const resubmitted = await world.call('PUT', url, adminOf(partnerFr), renewalBody({ quantity: 6 }));
     expect(resubmitted.body).toMatchObject({ status: 'scheduled', revision: 2, processAfter: '2025-06-02T12:00:00.000Z' });
     expect((await world.call('DELETE', url, adminOf(partnerFr))).status).toBe(204);
+  });
+
+  it('R-AUDIT-1: the EA read models and due timers rebuilt from the events alone are identical to the live ones', async () => {
+    await world.catchUp();
+    const names = ['ea_agreements_v1', 'activity_log_v1', 'due_timers_v1'];
+    const projections = instantiateProjections(ALL_PROJECTIONS).filter((projection) => names.includes(projection.name));
+    const results = await verifyProjections(app.db, new PostgresEventStore(app.db.pool), projections, { batchSize: 100 });
+    expect(results.map((r) => [r.projection, r.identical])).toEqual(projections.map((p) => [p.name, true]));
+    expect(results.find((r) => r.projection === 'activity_log_v1')?.rows).toBeGreaterThanOrEqual(5);
   });
 });

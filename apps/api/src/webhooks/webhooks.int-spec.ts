@@ -287,19 +287,65 @@ describe('webhooks API and deliveries', () => {
       const renewing = await world.buy(partnerA, customer, monthly);
       const expiring = await world.buy(partnerA, customer, monthly);
       expect((await world.call('PATCH', world.subscriptionUrl(customer, expiring), world.as(partnerA), { autoRenewEnabled: false })).status).toBe(200);
-      const moved = await world.call('POST', '/v1/test/clock/advance', OPERATOR, { days: 32 });
-      expect(moved.status).toBe(200);
-      await world.catchUp();
-      await eventually(async () => endpoint.acceptedById().size === 2, 15_000, 'the lifecycle deliveries');
-      const bodies = [...endpoint.acceptedById().values()].map((request) => JSON.parse(request.body));
-      expect(bodies.map((body) => [body.type, body.data.subscriptionId]).sort()).toEqual(
-        [
-          ['subscription.expired', expiring],
-          ['subscription.renewed', renewing],
-        ].sort(),
-      );
-      verifyAll(endpoint.requests, hook.secret);
-      world.setClock(T0);
+      try {
+        const moved = await world.call('POST', '/v1/test/clock/advance', OPERATOR, { days: 32 });
+        expect(moved.status).toBe(200);
+        await world.catchUp();
+        await eventually(async () => endpoint.acceptedById().size === 2, 15_000, 'the lifecycle deliveries');
+        const bodies = [...endpoint.acceptedById().values()].map((request) => JSON.parse(request.body));
+        expect(bodies.map((body) => [body.type, body.data.subscriptionId]).sort()).toEqual(
+          [
+            ['subscription.expired', expiring],
+            ['subscription.renewed', renewing],
+          ].sort(),
+        );
+        verifyAll(endpoint.requests, hook.secret);
+      } finally {
+        world.setClock(T0);
+      }
+    });
+
+    it('R-EA-11 R-HOOK-1: an EA renewal raises a signed migration event, once per webhook-id after the receiver was down', async () => {
+      const endpoint = await receiver();
+      const tries = new Map<string, number>();
+      endpoint.respond = ({ headers }) => {
+        const id = String(headers['webhook-id']);
+        tries.set(id, (tries.get(id) ?? 0) + 1);
+        return (tries.get(id) ?? 0) === 1 ? 502 : 200;
+      };
+      const hook = await register(partnerA, endpoint.url('/ea'), ['subscription.migrated-from-ea', 'ea-renewal.scheduled']);
+      try {
+        const customer = await world.customer(partnerA);
+        const eaSubscription = { id: `e5-${Date.now()}`, productName: 'Microsoft 365 E5 (no Teams)', provisioningId: 'Microsoft_365_E5_(no_Teams)', segment: 'commercial', quantity: 5, endDate: '2025-03-31' };
+        const imported = await world.call('POST', '/v1/ea/agreements', OPERATOR, {
+          agreementNumber: String(20_000_000 + Math.floor(Math.random() * 9_000_000)),
+          customerId: customer,
+          startDate: '2022-04-01',
+          endDate: '2025-03-31',
+          extendedTerm: false,
+          subscriptions: [eaSubscription],
+        });
+        expect(imported.status).toBe(201);
+        // The partner sees the customer's EA agreements once the import job for its relationship ran.
+        expect((await world.call('PUT', '/v1/test/clock', OPERATOR, { now: '2025-01-16T10:00:00.000Z' })).status).toBe(200);
+        const renewalUrl = `/v1/customers/${customer}/ea-agreements/${imported.body.agreement.id}/subscriptions/${eaSubscription.id}/csp-renewal`;
+        const scheduled = await world.call('PUT', renewalUrl, world.as(partnerA, 'admin-agent'), { termDuration: 'P1Y', billingCycle: 'annual', quantity: 5 });
+        expect(scheduled.body).toMatchObject({ status: 'scheduled' });
+        expect((await world.call('PUT', '/v1/test/clock', OPERATOR, { now: '2025-04-01T13:00:00.000Z' })).status).toBe(200);
+        const renewal = (await world.call('GET', renewalUrl, world.as(partnerA, 'admin-agent'))).body;
+        expect(renewal).toMatchObject({ status: 'completed', subscriptionId: expect.any(String) });
+
+        await eventually(async () => endpoint.acceptedById().size === 2, 15_000, 'the EA deliveries');
+        const bodies = [...endpoint.acceptedById().values()].map((request) => JSON.parse(request.body));
+        expect(bodies.map((body) => body.type).sort()).toEqual(['ea-renewal.scheduled', 'subscription.migrated-from-ea']);
+        const migrated = bodies.find((body) => body.type === 'subscription.migrated-from-ea');
+        expect(migrated).toMatchObject({ partnerId: partnerA.id, customerId: customer, resourceUri: world.subscriptionUrl(customer, renewal.subscriptionId) });
+        // Each message twice (the first attempt refused), every attempt signed.
+        expect(endpoint.requests).toHaveLength(4);
+        verifyAll(endpoint.requests, hook.secret);
+      } finally {
+        world.setClock(T0);
+      }
     });
 
     it('signs with the new and the previous secret for a day after a rotation', async () => {

@@ -19,7 +19,7 @@ import { EA_TRANSFER_ACTOR, eaAccessStream, eaRenewalStream, migrationOrderIdOf,
 
 export type EaRenewalOutcome = 'unknown' | 'not-processable' | 'completed' | 'failed';
 
-// Never used: without a partner or customer the migration fails before looking at the offer.
+// Without a partner or customer the migration fails before it looks at the offer.
 const NOT_QUOTED: OfferResult = { ok: false, refusal: { code: 'no-price', message: 'not priced', details: {} } };
 
 /** Event ids that follow from the schedule, its revision and the event type: a repeat is a no-op at the store. */
