@@ -1,6 +1,7 @@
 import type { Decider } from '../libs/core/src';
 import { handleCommand, type CommandContext } from '../libs/event-store/src/handle-command';
 import { PostgresEventStore } from '../libs/event-store/src/postgres/postgres-event-store';
+import { StateCache } from '../libs/event-store/src/state-cache';
 import { CONCURRENCY, sampleEvent } from './baselines';
 import type { BenchModule } from './support';
 
@@ -39,9 +40,16 @@ export const handleCommandBench: BenchModule = {
   async run(benchContext) {
     const database = await benchContext.scratchDatabase({ poolSize: CONCURRENCY });
     const store = new PostgresEventStore(database.pool);
-    const result = await benchContext.compare('raw8', { workers: CONCURRENCY, perWorker: 300 }, async (worker, index, round) => {
-      await handleCommand(store, seats, `bench_command-${round}_${worker}_${index % 20}`, { type: 'Change', seats: index }, context);
-    });
-    return [{ label: `handleCommand, ${CONCURRENCY} concurrent`, unit: 'commands', ...result, ratioTo: 'raw8', goal: 0.5 }];
+    const command = (cache?: StateCache<unknown>) => async (worker: number, index: number, round: number) => {
+      await handleCommand(store, seats, `bench_command-${round}_${worker}_${index % 20}`, { type: 'Change', seats: index }, context, { cache });
+    };
+    const cold = await benchContext.compare('raw8', { workers: CONCURRENCY, perWorker: 300 }, command());
+    // The same commands with the process's state cache: decide on the cached state, one round trip.
+    const cache = new StateCache<unknown>();
+    const warm = await benchContext.compare('raw8', { workers: CONCURRENCY, perWorker: 300 }, command(cache));
+    return [
+      { label: `handleCommand, ${CONCURRENCY} concurrent (read + append)`, unit: 'commands', ...cold, ratioTo: 'raw8', goal: 0.5 },
+      { label: `handleCommand, ${CONCURRENCY} concurrent, state cache`, unit: 'commands', ...warm, ratioTo: 'raw8', goal: 0.5 },
+    ];
   },
 };

@@ -4,6 +4,7 @@ import { deterministicEventId } from './event-id';
 import { handleCommand, type CommandContext } from './handle-command';
 import { InMemoryEventStore } from './in-memory/in-memory-event-store';
 import { WrongExpectedVersionError, type EventStore } from './port';
+import { StateCache } from './state-cache';
 
 type Command = { type: 'Add'; amount: number } | { type: 'Close' };
 type Event = { type: 'Added'; data: { amount: number } } | { type: 'Closed'; data: Record<string, never> };
@@ -154,5 +155,64 @@ describe('deterministicEventId', () => {
     expect(id).not.toBe(deterministicEventId('job', 2));
     expect(id).not.toBe(deterministicEventId('job1'));
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  describe('with a state cache', () => {
+    /** Counts stream reads, so a test can see when the cached state saved one. */
+    function countingStore(inner: EventStore): EventStore & { reads: number } {
+      const store = {
+        reads: 0,
+        readStream: (stream: string) => {
+          store.reads++;
+          return inner.readStream(stream);
+        },
+        appendToStream: (...args: Parameters<EventStore['appendToStream']>) => inner.appendToStream(...args),
+        readAll: (after: string | null, limit: number) => inner.readAll(after, limit),
+        headPosition: () => inner.headPosition(),
+        close: () => inner.close(),
+      };
+      return store;
+    }
+
+    it('decides on the cached state and appends without reading the stream again', async () => {
+      const store = countingStore(new InMemoryEventStore());
+      const cache = new StateCache<unknown>();
+      await handleCommand(store, tally, 'tally-c1', { type: 'Add', amount: 1 }, context, { cache });
+      const readsAfterFirst = store.reads;
+
+      const second = await handleCommand(store, tally, 'tally-c1', { type: 'Add', amount: 2 }, context, { cache });
+
+      expect(store.reads).toBe(readsAfterFirst);
+      expect(second).toMatchObject({ state: { total: 3 }, version: 1 });
+      expect((await store.readStream('tally-c1')).events.map((e) => e.data)).toEqual([{ amount: 1 }, { amount: 2 }]);
+    });
+
+    it('a stale cached state is refused by the store, and the command is decided again on the stream', async () => {
+      const inner = new InMemoryEventStore();
+      const cache = new StateCache<unknown>();
+      await handleCommand(inner, tally, 'tally-c2', { type: 'Add', amount: 1 }, context, { cache });
+      // Another process appends: this cache does not know.
+      await handleCommand(inner, tally, 'tally-c2', { type: 'Add', amount: 10 }, context);
+
+      const result = await handleCommand(inner, tally, 'tally-c2', { type: 'Add', amount: 100 }, context, { cache });
+
+      expect(result).toMatchObject({ state: { total: 111 }, version: 2 });
+      expect((await inner.readStream('tally-c2')).version).toBe(2);
+    });
+
+    it('a refusal on the cached state is checked against the current state before it is surfaced', async () => {
+      const inner = new InMemoryEventStore();
+      const cache = new StateCache<unknown>();
+      await handleCommand(inner, tally, 'tally-c3', { type: 'Close' }, context, { cache });
+      // The cache believes the tally is closed; the stream says so too, so the refusal stands.
+      await expect(handleCommand(inner, tally, 'tally-c3', { type: 'Add', amount: 1 }, context, { cache })).rejects.toMatchObject({
+        code: 'tally-closed',
+      });
+
+      // A cached state that refuses wrongly (forged here as "closed") is overruled by the stream.
+      cache.set('tally-c4', { state: { total: 0, closed: true }, version: -1 });
+      const result = await handleCommand(inner, tally, 'tally-c4', { type: 'Add', amount: 5 }, context, { cache });
+      expect(result.state).toEqual({ total: 5, closed: false });
+    });
   });
 });

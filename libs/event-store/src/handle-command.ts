@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { fold, type Actor, type Decider, type DomainEvent, type EventMetadata } from '../../core/src';
+import { DomainError, fold, type Actor, type Decider, type DomainEvent, type EventMetadata } from '../../core/src';
 import { WrongExpectedVersionError, type EventStore } from './port';
+import type { StateCache } from './state-cache';
 
 /** Metadata of the request that caused a command; the event ids are added per event. */
 export interface CommandContext {
@@ -20,6 +21,12 @@ export interface HandleCommandOptions {
    * delivered twice) a no-op at the store. Defaults to random UUIDs.
    */
   eventId?: (index: number, event: DomainEvent) => string;
+  /**
+   * States of streams this process recently handled. With it, a command is first decided on the
+   * cached state and appended with its version (one round trip); the store refuses the append if
+   * the stream moved, and then the command is decided again on the stream as it is.
+   */
+  cache?: StateCache<unknown>;
 }
 
 export interface CommandResult<TState, TEvent extends DomainEvent> {
@@ -42,21 +49,40 @@ export async function handleCommand<TCommand, TState, TEvent extends DomainEvent
   options: HandleCommandOptions = {},
 ): Promise<CommandResult<TState, TEvent>> {
   const maxRetries = options.maxRetries ?? 3;
+  const cache = options.cache as StateCache<TState> | undefined;
+  const append = async (state: TState, version: number, events: TEvent[]): Promise<CommandResult<TState, TEvent>> => {
+    const result = await store.appendToStream(
+      stream,
+      version,
+      events.map((event, index) => {
+        const eventId = options.eventId ? options.eventId(index, event) : randomUUID();
+        return { eventId, type: event.type, data: event.data, metadata: metadataFor(context, eventId) };
+      }),
+    );
+    const next = fold({ initialState: state, evolve: decider.evolve }, events);
+    cache?.set(stream, { state: next, version: result.nextExpectedVersion });
+    return { events, state: next, version: result.nextExpectedVersion };
+  };
+
+  const cached = cache?.get(stream);
+  if (cached) {
+    try {
+      const events = decider.decide(command, cached.state);
+      if (events.length > 0) return await append(cached.state, cached.version, events);
+    } catch (error) {
+      // Refused, or the stream moved on: the cached state may be old, so decide on the current one.
+      if (!(error instanceof DomainError) && !(error instanceof WrongExpectedVersionError)) throw error;
+    }
+  }
+
   for (let attempt = 0; ; attempt++) {
     const { version, events: recorded } = await store.readStream(stream);
     const state = fold(decider, recorded as unknown as TEvent[]);
+    if (version >= 0) cache?.set(stream, { state, version });
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, state, version };
     try {
-      const result = await store.appendToStream(
-        stream,
-        version,
-        events.map((event, index) => {
-          const eventId = options.eventId ? options.eventId(index, event) : randomUUID();
-          return { eventId, type: event.type, data: event.data, metadata: metadataFor(context, eventId) };
-        }),
-      );
-      return { events, state: fold({ initialState: state, evolve: decider.evolve }, events), version: result.nextExpectedVersion };
+      return await append(state, version, events);
     } catch (error) {
       if (error instanceof WrongExpectedVersionError && attempt < maxRetries) continue;
       throw error;

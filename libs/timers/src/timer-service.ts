@@ -134,6 +134,9 @@ export class TimerService {
       connection: this.connection('timer-sweeps-worker'),
       prefix: this.jobs.prefix,
       concurrency: 1,
+      // A sweep held by a killed worker blocks all sweeping until its lock expires: keep it short
+      // (BullMQ renews it while a live sweep runs).
+      lockDuration: 5_000,
     });
     for (const worker of [timersWorker, sweepWorker]) {
       worker.on('error', (error) => this.logger.error(`worker error: ${error.message}`));

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { fold, type Decider, type DomainEvent } from '../../../core/src';
 import { EVENT_STORE, type EventStore } from '../../../event-store/src/port';
+import { LruMap } from '../../../event-store/src/state-cache';
 
 type FoldDecider = Pick<Decider<unknown, unknown, DomainEvent>, 'initialState' | 'evolve'>;
 
@@ -18,31 +19,6 @@ export interface Folded {
 }
 
 const MAX_ENTRIES = 20_000;
-
-/** A map that forgets its least recently used entries beyond a size. */
-export class LruMap<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(private readonly max: number) {}
-
-  get(key: K): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
-  }
-
-  delete(key: K): void {
-    this.map.delete(key);
-  }
-}
 
 /**
  * Folded streams kept in memory and revalidated against the store: one query asks the current

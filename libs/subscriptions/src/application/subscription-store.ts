@@ -6,7 +6,7 @@ import { EVENT_STORE, WrongExpectedVersionError, type EventStore } from '../../.
 import type { SubscriptionCommand } from '../domain/subscription.commands';
 import { subscriptionAccess, subscriptionDecider, type ExistingSubscription, type SubscriptionAccess } from '../domain/subscription.decider';
 import type { SubscriptionEvent } from '../domain/subscription.events';
-import { LruMap } from './stream-cache';
+import { LruMap } from '../../../event-store/src/state-cache';
 import { metadataFor, newEventId, subscriptionStream } from './streams';
 
 export interface LoadedSubscription {
