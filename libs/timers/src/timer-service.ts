@@ -7,6 +7,7 @@ import { createRedisConnection, type JobsOptions } from '../../jobs/src/connecti
 import { JOB_NAMES, QUEUES, timerJobId, type TimerJobData } from '../../jobs/src/queues';
 import './due-timers.schema';
 import { declaredKinds, type DueTimerRow, type TimerRule } from './timer-rules';
+import { RecurringSweep } from '../../jobs/src/recurring-sweep';
 
 /** A due timer as a processor receives it. */
 export interface DueTimer {
@@ -77,7 +78,7 @@ export class TimerService {
   private readonly workers: Worker[] = [];
   private timersQueue: Queue<TimerJobData> | null = null;
   private sweepQueue: Queue | null = null;
-  private watchdog: NodeJS.Timeout | null = null;
+  private recurringSweep: RecurringSweep | null = null;
   private readonly settings: Required<TimerServiceOptions>;
 
   constructor(
@@ -146,11 +147,7 @@ export class TimerService {
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
-    await this.ensureSweepScheduler();
-    this.watchdog = setInterval(() => {
-      this.ensureSweepScheduler().catch((error: Error) => this.logger.error(`sweep scheduler check failed: ${error.message}`));
-    }, this.settings.schedulerCheckMs);
-    this.watchdog.unref();
+    await this.scheduler().start(this.settings.schedulerCheckMs);
   }
 
   /**
@@ -158,14 +155,12 @@ export class TimerService {
    * Returns true when it had to create it.
    */
   async ensureSweepScheduler(): Promise<boolean> {
-    const queue = this.sweeps();
-    if (await queue.getJobScheduler(JOB_NAMES.sweepDueTimers)) return false;
-    await queue.upsertJobScheduler(
-      JOB_NAMES.sweepDueTimers,
-      { every: this.settings.sweepEveryMs },
-      { name: JOB_NAMES.sweepDueTimers, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-    );
-    return true;
+    return this.scheduler().ensure();
+  }
+
+  private scheduler(): RecurringSweep {
+    this.recurringSweep ??= new RecurringSweep(() => this.sweeps(), JOB_NAMES.sweepDueTimers, this.settings.sweepEveryMs, (message) => this.logger.error(message));
+    return this.recurringSweep;
   }
 
   /**
@@ -267,8 +262,7 @@ export class TimerService {
 
   /** Graceful: lets running jobs finish, then closes workers, queues and connections. */
   async stop(): Promise<void> {
-    if (this.watchdog) clearInterval(this.watchdog);
-    this.watchdog = null;
+    this.recurringSweep?.stop();
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((worker) => worker.close()));
     const queues = [this.timersQueue, this.sweepQueue].filter((queue) => queue !== null);

@@ -14,6 +14,7 @@ import { HttpSender, type SendResult } from './http-sender';
 import { DEFAULT_RETRY_SCHEDULE, retryDelayMs, type RetrySchedule } from './retry-schedule';
 import { webhookHeaders } from './signature';
 import { checkWebhookUrl, systemResolver, type HostResolver, type UrlPolicyEnv } from './url-policy';
+import { RecurringSweep } from '../../../jobs/src/recurring-sweep';
 
 export const WEBHOOK_SWEEP_QUEUE = 'webhook-sweeps';
 export const SWEEP_WEBHOOK_DELIVERIES = 'sweep-webhook-deliveries';
@@ -111,7 +112,7 @@ export class WebhookDispatcher {
   private readonly workers: Worker[] = [];
   private deliveryQueue: Queue<DeliveryJobData> | null = null;
   private sweepQueue: Queue | null = null;
-  private watchdog: NodeJS.Timeout | null = null;
+  private recurringSweep: RecurringSweep | null = null;
   private readonly sender: HttpSender;
   /** URL checks of the last moments (production resolves the host: not once per delivery). */
   private readonly checkedUrls = new Map<string, { expires: number; check: Promise<URL> }>();
@@ -154,23 +155,17 @@ export class WebhookDispatcher {
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
-    await this.ensureSweepScheduler();
-    this.watchdog = setInterval(() => {
-      this.ensureSweepScheduler().catch((error: Error) => this.logger.error(`sweep scheduler check failed: ${error.message}`));
-    }, this.settings.schedulerCheckMs);
-    this.watchdog.unref();
+    await this.scheduler().start(this.settings.schedulerCheckMs);
   }
 
   /** Creates the repeating sweep if Redis lacks it (first start, or Redis lost its data). */
   async ensureSweepScheduler(): Promise<boolean> {
-    const queue = this.sweeps();
-    if (await queue.getJobScheduler(SWEEP_WEBHOOK_DELIVERIES)) return false;
-    await queue.upsertJobScheduler(
-      SWEEP_WEBHOOK_DELIVERIES,
-      { every: this.settings.sweepEveryMs },
-      { name: SWEEP_WEBHOOK_DELIVERIES, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-    );
-    return true;
+    return this.scheduler().ensure();
+  }
+
+  private scheduler(): RecurringSweep {
+    this.recurringSweep ??= new RecurringSweep(() => this.sweeps(), SWEEP_WEBHOOK_DELIVERIES, this.settings.sweepEveryMs, (message) => this.logger.error(message));
+    return this.recurringSweep;
   }
 
   /**
@@ -297,8 +292,7 @@ export class WebhookDispatcher {
 
   /** Graceful: running attempts finish, then workers, queues and connections close. */
   async stop(): Promise<void> {
-    if (this.watchdog) clearInterval(this.watchdog);
-    this.watchdog = null;
+    this.recurringSweep?.stop();
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((worker) => worker.close()));
     const queues = [this.deliveryQueue, this.sweepQueue].filter((queue) => queue !== null);
