@@ -13,7 +13,7 @@ import { webhookDecider, webhookStream } from '../domain/webhook.decider';
 import { WebhooksProjection } from '../read-models/webhooks.projection';
 import { LoopbackReceiver, type ReceivedRequest } from '../testing/loopback-receiver';
 import { generateWebhookSecret } from './signature';
-import { WebhookDispatcher } from './webhook-dispatcher';
+import { DEFAULT_DISPATCHER_SETTINGS, WebhookDispatcher } from './webhook-dispatcher';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MESSAGES = 150;
@@ -173,6 +173,8 @@ describe('webhook deliveries survive dead workers and a Redis that lost everythi
       enqueueLeaseMs: fast.WEBHOOKS_ENQUEUE_LEASE_MS,
       stalledIntervalMs: fast.WEBHOOKS_STALLED_INTERVAL_MS,
       schedulerCheckMs: fast.WEBHOOKS_SCHEDULER_CHECK_MS,
+      // An attempt that fails while Redis is wiped (or times out on a loaded machine) retries soon.
+      retry: { ...DEFAULT_DISPATCHER_SETTINGS.retry, baseMs: fast.WEBHOOKS_RETRY_BASE_MS },
       env: 'test',
     });
     try {
