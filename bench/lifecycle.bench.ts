@@ -19,7 +19,12 @@ import { CONCURRENCY } from './baselines';
 import type { BenchModule } from './support';
 
 const SUBSCRIPTIONS = Number(process.env.BENCH_LIFECYCLE_SUBSCRIPTIONS ?? 100_000);
-const WORKER_CONCURRENCY = process.env.BENCH_LIFECYCLE_CONCURRENCY ?? '32';
+const WORKER_CONCURRENCY = process.env.BENCH_LIFECYCLE_CONCURRENCY ?? '16';
+/**
+ * A worker's heap is bounded as a container's would be; without a bound V8 lets garbage of the
+ * sweep (100,000 rows turned into jobs at once) pile up to about 400 MB before collecting it.
+ */
+const WORKER_NODE_FLAGS = (process.env.BENCH_LIFECYCLE_NODE_FLAGS ?? '--max-old-space-size=192').split(' ').filter(Boolean);
 const PURCHASED_AT = '2025-01-15T10:00:00.000Z';
 /** All of them end on 2026-01-14. */
 const DUE = '2026-01-15T00:00:00.000Z';
@@ -92,50 +97,53 @@ export const lifecycleBench: BenchModule = {
     );
     const loadSeconds = Number(process.hrtime.bigint() - loadStarted) / 1e9;
 
-    // The due-timers projection turns the purchases into one due row each.
+    // The due-timers projection turns the purchases into one due row each; it keeps running
+    // beside the worker, as in production.
     const runner = new ProjectionRunner(store, database, [new DueTimersProjection([subscriptionLifecycleTimerRule])], {
       batchSize: 2_000,
       pollIntervalMs: 50,
       logger: quiet,
     });
-    const projectStarted = process.hrtime.bigint();
-    runner.start();
-    await runner.waitForCatchUp(300_000);
-    const projectSeconds = Number(process.hrtime.bigint() - projectStarted) / 1e9;
-    const due = await sql<{ n: string }>`select count(*) as n from due_timers where due_at <= ${DUE}`.execute(database.db);
-    if (Number(due.rows[0].n) !== SUBSCRIPTIONS) throw new Error(`expected ${SUBSCRIPTIONS} due rows, found ${due.rows[0].n}`);
-
-    const head = await sql<{ p: string }>`select coalesce(max(position), 0)::text as p from events`.execute(database.db);
-    const transitioned = async (): Promise<number> => {
-      const result = await sql<{ n: string }>`
-        select count(*) as n from events
-        where position > ${head.rows[0].p}::bigint and type in ('SubscriptionRenewed', 'SubscriptionExpired')`.execute(database.db);
-      return Number(result.rows[0].n);
-    };
-
-    if (process.env.TMP_NO_PROJECTION) await runner.stop();
     let worker: ChildProcess | null = null;
     try {
+      const projectStarted = process.hrtime.bigint();
+      runner.start();
+      // Polled rather than waitForCatchUp: a long transaction elsewhere on the server holds readers back.
+      for (const deadline = Date.now() + 300_000; ; ) {
+        const due = await sql<{ n: string }>`select count(*) as n from due_timers where due_at <= ${DUE}`.execute(database.db);
+        if (Number(due.rows[0].n) === SUBSCRIPTIONS) break;
+        if (Date.now() > deadline) throw new Error(`expected ${SUBSCRIPTIONS} due rows, found ${due.rows[0].n}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const projectSeconds = Number(process.hrtime.bigint() - projectStarted) / 1e9;
+
+      const head = (await sql<{ p: string }>`select coalesce(max(position), 0)::text as p from events`.execute(database.db)).rows[0].p;
+      const transitioned = async (): Promise<number> => {
+        const result = await sql<{ n: string }>`
+          select count(*) as n from events
+          where position > ${head}::bigint and type in ('SubscriptionRenewed', 'SubscriptionExpired')`.execute(database.db);
+        return Number(result.rows[0].n);
+      };
+
       const started = process.hrtime.bigint();
       worker = await startWorker(database.url, prefix);
       const pid = worker.pid as number;
       let peakKb = 0;
       for (;;) {
         peakKb = Math.max(peakKb, peakRssKb(pid));
-        const done = await transitioned();
-        if (done >= SUBSCRIPTIONS) break;
+        if ((await transitioned()) >= SUBSCRIPTIONS) break;
         if (worker.exitCode !== null) throw new Error(`the worker exited with ${worker.exitCode}`);
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       peakKb = Math.max(peakKb, peakRssKb(pid));
       const byType = await sql<{ type: string; n: string }>`
-        select type, count(*) as n from events where position > ${head.rows[0].p}::bigint group by type order by type`.execute(database.db);
+        select type, count(*) as n from events where position > ${head}::bigint group by type`.execute(database.db);
       const counts = Object.fromEntries(byType.rows.map((row) => [row.type, Number(row.n)]));
       if (counts.SubscriptionRenewed !== SUBSCRIPTIONS / 2 || counts.SubscriptionExpired !== SUBSCRIPTIONS / 2) {
         throw new Error(`expected half renewed, half expired: ${JSON.stringify(counts)}`);
       }
-      const peakMb = peakKb / 1024;
+      const peakMb = Math.round(peakKb / 1024);
       return [
         { label: `${SUBSCRIPTIONS} purchase events, bulk insert`, unit: 'events', operations: SUBSCRIPTIONS, seconds: loadSeconds },
         { label: 'due rows projected from them', unit: 'rows', operations: SUBSCRIPTIONS, seconds: projectSeconds },
@@ -147,15 +155,16 @@ export const lifecycleBench: BenchModule = {
           ratioTo: 'raw8',
           goal: 0.3,
         },
-        // The figure is the peak RSS in MB (one "operation" per MB over one second); goal < 300.
-        { label: `worker peak RSS: ${peakMb.toFixed(0)} MB (goal < 300 MB)`, unit: 'MB', operations: Math.round(peakMb), seconds: 1 },
+        // Shown as MB "per second" over one second; goal < 300 MB.
+        { label: `worker peak RSS (VmHWM, node ${WORKER_NODE_FLAGS.join(' ')}), goal < 300 MB`, unit: 'MB', operations: peakMb, seconds: 1 },
       ];
     } finally {
       if (worker && worker.exitCode === null) {
-        const exited = new Promise((resolve) => worker?.once('exit', resolve));
-        worker.kill('SIGTERM');
+        const child = worker;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-        if (worker.exitCode === null) worker.kill('SIGKILL');
+        if (child.exitCode === null) child.kill('SIGKILL');
       }
       await runner.stop();
       const redis = createRedisConnection({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
@@ -168,7 +177,8 @@ export const lifecycleBench: BenchModule = {
 function startWorker(databaseUrl: string, prefix: string): Promise<ChildProcess> {
   const entry = require.resolve('../libs/subscriptions/src/application/lifecycle-worker');
   const compiled = entry.endsWith('.js');
-  const child = spawn(process.execPath, [...(process.env.TMP_WORKER_ARGS ? process.env.TMP_WORKER_ARGS.split(' ') : []), ...(compiled ? [] : ['-r', 'ts-node/register']), '-e', `require(${JSON.stringify(entry)}).runLifecycleWorkerProcess()`], {
+  const args = [...WORKER_NODE_FLAGS, ...(compiled ? [] : ['-r', 'ts-node/register']), '-e', `require(${JSON.stringify(entry)}).runLifecycleWorkerProcess()`];
+  const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
       ...(compiled ? {} : { TS_NODE_SWC: 'true', TS_NODE_TRANSPILE_ONLY: 'true' }),

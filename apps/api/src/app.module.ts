@@ -18,7 +18,7 @@ import { WebhooksProjection } from '../../../libs/webhooks/src/read-models/webho
 import { AuditAccessProjection } from '../../../libs/audit/src/read-models/audit-access.projection';
 import { WebhooksApiModule } from './webhooks/webhooks-api.module';
 import { AuditApiModule } from './audit/audit-api.module';
-import { ActivityLogProjection, EaAgreementsProjection } from '../../../libs/ea-transfer/src/read-models/ea-transfer.projections';
+import { ActivityLogProjection, EaAgreementsProjection, EaPartnerAccessProjection } from '../../../libs/ea-transfer/src/read-models/ea-transfer.projections';
 import { EA_TRANSFER_TIMER_RULES } from '../../../libs/ea-transfer/src/application/ea-transfer.timers';
 import { EA_TRANSFER_PROCESSORS } from '../../../libs/ea-transfer/src/application/ea-transfer.processors';
 import { EaTransferApiModule } from './ea-transfer/ea-transfer-api.module';
@@ -42,6 +42,7 @@ export const FEATURE_PROJECTIONS: ProjectionDefinition[] = [
   new WebhooksProjection(),
   new AuditAccessProjection(),
   EaAgreementsProjection,
+  EaPartnerAccessProjection,
   ActivityLogProjection,
 ];
 

@@ -12,6 +12,8 @@ const renewalUri = (event: RecordedEvent): string => {
   return `/v1/customers/${data.customerId}/ea-agreements/${data.agreementId}/subscriptions/${data.eaSubscriptionId}/csp-renewal`;
 };
 
+const agreementsUri = (event: RecordedEvent): string => `/v1/customers/${(event.data as { customerId: string }).customerId}/ea-agreements`;
+
 const agreementUri = (event: RecordedEvent): string => {
   const data = event.data as { customerId: string; agreementId: string };
   return `/v1/customers/${data.customerId}/ea-agreements/${data.agreementId}`;
@@ -25,7 +27,8 @@ const agreementUri = (event: RecordedEvent): string => {
 export const EA_TRANSFER_EVENT_MAP: FeatureEventMap = {
   EaAgreementImported: { resourceUri: agreementUri },
   EaAgreementSubscriptionsAdded: { resourceUri: agreementUri },
-  EaPartnerAccessGranted: { resourceUri: (event) => `/v1/customers/${(event.data as { customerId: string }).customerId}/ea-agreements` },
+  EaPartnerImportsRequested: { resourceUri: agreementsUri },
+  EaPartnerAccessGranted: { resourceUri: agreementsUri },
   EaRenewalScheduled: { resourceUri: renewalUri, webhooks: [{ type: 'ea-renewal.scheduled' }] },
   EaRenewalCancelled: { resourceUri: renewalUri },
   EaRenewalProcessingStarted: { resourceUri: renewalUri },

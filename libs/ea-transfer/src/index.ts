@@ -8,6 +8,7 @@ export * from './application/streams';
 export * from './application/views';
 export * from './application/ea-transfer.timers';
 export * from './application/ea-transfer.processors';
+export * from './application/ea-partner-imports';
 export * from './application/ea-transfer.reader';
 export * from './application/ea-transfer.handlers';
 export * from './read-models/ea-transfer.projections';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { Clock } from '../../../../libs/clock/src';
+import { EaPartnerImports } from '../../../../libs/ea-transfer/src/application/ea-partner-imports';
 import { EaRenewalProcessing } from '../../../../libs/ea-transfer/src/application/ea-transfer.processors';
 import { EA_TIMER_KINDS, renewalTimerId } from '../../../../libs/ea-transfer/src/application/ea-transfer.timers';
 import { eaAgreementIdOf, eaRenewalIdOf, eaRenewalStream } from '../../../../libs/ea-transfer/src/application/streams';
@@ -70,28 +71,34 @@ describe('EA-to-CSP channel transfer (HTTP, test clock, real PostgreSQL and Redi
   const adminOf = (partner: Partner): Who => world.as(partner, 'admin-agent');
   const agreementNumber = () => String(10_000_000 + Math.floor(Math.random() * 89_999_999));
 
-  /** Moves business time through every due instant (the relationship imports and the renewals). */
+  /** Moves business time through every due instant (the renewals). */
   const moveTo = async (now: string) => {
     const moved = await world.call('PUT', '/v1/test/clock', OPERATOR, { now });
     if (moved.status !== 200) throw new Error(`clock move failed: ${JSON.stringify(moved.body)}`);
     expect(moved.body.unprocessed).toEqual([]);
     return moved.body.fired as Array<{ timerId: string; kind: string; dueAt: string }>;
   };
-  const settle = async () => moveTo(app.clock.now().toISOString());
+  /** Asks for the EA imports of new relationships (R-EA-15), then runs the work due now. */
+  const settle = async () => {
+    await app.running.app.get(EaPartnerImports).requestPending(20_000);
+    return moveTo(app.clock.now().toISOString());
+  };
 
-  const importAgreement = async (customerId: string, endDate: string, subscriptions: EaSubscriptionInput[], extra: Record<string, unknown> = {}) => {
+  /** The operator's import, without waiting for the partners' imports it starts (R-EA-15). */
+  const postAgreement = async (customerId: string, endDate: string, subscriptions: EaSubscriptionInput[], extra: Record<string, unknown> = {}) => {
     const body = { agreementNumber: agreementNumber(), customerId, startDate: '2022-04-01', endDate, extendedTerm: false, subscriptions, ...extra };
     const answer = await world.call('POST', '/v1/ea/agreements', OPERATOR, body);
     if (answer.status !== 201) throw new Error(`import failed: ${JSON.stringify(answer.body)}`);
     return { id: answer.body.agreement.id as string, body };
   };
-
-  /** A customer of `partner` whose EA import for that relationship already ran. */
-  const customerOf = async (partner: Partner): Promise<string> => {
-    const customerId = await world.customer(partner);
+  /** The operator's import, once the related partners see it. */
+  const importAgreement = async (customerId: string, endDate: string, subscriptions: EaSubscriptionInput[], extra: Record<string, unknown> = {}) => {
+    const imported = await postAgreement(customerId, endDate, subscriptions, extra);
     await settle();
-    return customerId;
+    return imported;
   };
+
+  const customerOf = (partner: Partner): Promise<string> => world.customer(partner);
 
   /** Gives `partner` a relationship with the customer (request accepted by the customer's admin) and runs its import. */
   const relate = async (partner: Partner, customerId: string) => {
@@ -114,6 +121,7 @@ describe('EA-to-CSP channel transfer (HTTP, test clock, real PostgreSQL and Redi
 
     const created = await world.call('POST', '/v1/ea/agreements', OPERATOR, body);
     expect(created.status).toBe(201);
+    await settle();
     expect(created.body).toMatchObject({
       result: 'created',
       agreement: { id: eaAgreementIdOf(body.agreementNumber), agreementNumber: body.agreementNumber, customerId, endDate: '2025-03-31', extendedTerm: false, eligible: true, status: 'active' },
@@ -152,22 +160,32 @@ describe('EA-to-CSP channel transfer (HTTP, test clock, real PostgreSQL and Redi
   });
 
   it('R-EA-15 R-ROLE-5 R-TENANT-1: a newly related partner sees the agreements only after the import job for its relationship ran; admin agents only', async () => {
-    const queue = app.running.app.get(TimerService).queue();
-    await queue.pause();
+    const imports = app.running.app.get(EaPartnerImports);
+    const timers = app.running.app.get(TimerService);
+    const importRows = async (customerId: string) =>
+      (await timers.due(new Date('2100-01-01T00:00:00.000Z'), 1000)).filter((row) => row.kind === EA_TIMER_KINDS.partnerImport && row.payload.customerId === customerId);
+    await timers.queue().pause();
     let customerId: string;
     let agreementId: string;
     try {
       customerId = await world.customer(partnerA);
-      ({ id: agreementId } = await importAgreement(customerId, '2025-03-31', [EA.e3('2025-03-31')]));
+      // A customer without EA data costs no import at all.
       await world.catchUp();
-      // The relationship exists, its import has not run yet: nothing to see.
+      expect(await importRows(customerId)).toEqual([]);
+      // The operator's import asks for the import of the partners related now: a job each.
+      ({ id: agreementId } = await postAgreement(customerId, '2025-03-31', [EA.e3('2025-03-31')]));
+      await world.catchUp();
+      expect((await importRows(customerId)).map((row) => row.payload.partnerTenantId)).toEqual([partnerA.id]);
+      // The job has not run yet: nothing to see.
       expect(await world.call('GET', agreementsUrl(customerId), adminOf(partnerA))).toMatchObject({ status: 200, body: { items: [] } });
       expect((await world.call('GET', subscriptionsUrl(customerId, agreementId), adminOf(partnerA))).status).toBe(404);
     } finally {
-      await queue.resume();
+      await timers.queue().resume();
     }
     const fired = await settle();
-    expect(fired.map((timer) => timer.kind)).toContain(EA_TIMER_KINDS.partnerImport);
+    expect(fired.filter((timer) => timer.kind === EA_TIMER_KINDS.partnerImport).map((timer) => timer.timerId)).toEqual([expect.stringContaining(partnerA.id)]);
+    expect(await importRows(customerId)).toEqual([]);
+    expect(await streamTypes(`ea_customer_access-${customerId}`)).toEqual(['EaPartnerImportsRequested', 'EaPartnerAccessGranted']);
     const listed = await world.call('GET', agreementsUrl(customerId), adminOf(partnerA));
     expect(listed.body.items.map((a: { id: string }) => a.id)).toEqual([agreementId]);
 
@@ -179,13 +197,18 @@ describe('EA-to-CSP channel transfer (HTTP, test clock, real PostgreSQL and Redi
     // R-TENANT-1: a partner without a relationship learns nothing.
     expect((await world.call('GET', agreementsUrl(customerId), adminOf(partnerB))).status).toBe(404);
 
-    // Partner B's relationship is new: its own import runs later.
-    await queue.pause();
+    // Partner B's relationship is new: the workers' sweep asks for its import, which runs later.
+    await timers.queue().pause();
     try {
       await relate(partnerB, customerId);
+      // (A worker's sweep may have asked already; asking again changes nothing.)
+      await imports.requestPending();
+      await world.catchUp();
+      expect(await imports.pending()).toEqual([]);
+      expect((await importRows(customerId)).map((row) => row.payload.partnerTenantId)).toEqual([partnerB.id]);
       expect((await world.call('GET', agreementsUrl(customerId), adminOf(partnerB))).body.items).toEqual([]);
     } finally {
-      await queue.resume();
+      await timers.queue().resume();
     }
     await settle();
     expect((await world.call('GET', agreementsUrl(customerId), adminOf(partnerB))).body.items.map((a: { id: string }) => a.id)).toEqual([agreementId]);
@@ -575,7 +598,7 @@ describe('EA-to-CSP channel transfer (HTTP, test clock, real PostgreSQL and Redi
 
   it('R-AUDIT-1: the EA read models and due timers rebuilt from the events alone are identical to the live ones', async () => {
     await world.catchUp();
-    const names = ['ea_agreements_v1', 'activity_log_v1', 'due_timers_v1'];
+    const names = ['ea_agreements_v1', 'ea_partner_access_v1', 'activity_log_v1', 'due_timers_v1'];
     const projections = instantiateProjections(ALL_PROJECTIONS).filter((projection) => names.includes(projection.name));
     const results = await verifyProjections(app.db, new PostgresEventStore(app.db.pool), projections, { batchSize: 100 });
     expect(results.map((r) => [r.projection, r.identical])).toEqual(projections.map((p) => [p.name, true]));

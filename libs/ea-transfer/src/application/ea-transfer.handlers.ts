@@ -21,6 +21,7 @@ import { cspStartDateOf, eaRenewalDecider, renewalHolder } from '../domain/ea-re
 import type { TermEndAlignmentType } from '../domain/ea-transfer.events';
 import { agreementEligibility, cspAvailability, isAgreementVisible } from '../domain/ea-visibility';
 import { EaTransferQueries, type ActivityLogEntry, type ActivityLogFilter } from '../read-models/ea-transfer.queries';
+import { importRequestsOf, requestEaImports } from './ea-partner-imports';
 import { EaTransferReader } from './ea-transfer.reader';
 import { eaAgreementIdOf, eaAgreementStream, eaRenewalIdOf, eaRenewalStream } from './streams';
 import {
@@ -44,15 +45,27 @@ export class ImportEaAgreementCommand extends Command<EaAgreementImportResult> {
   }
 }
 
+/**
+ * The operator's import. When it wrote something, the EA import of every partner related to the
+ * customer now is asked for (R-EA-15: they see the data once their job ran); partners related
+ * later are asked for by the EaPartnerImports sweep.
+ */
 @CommandHandler(ImportEaAgreementCommand)
 export class ImportEaAgreementHandler implements ICommandHandler<ImportEaAgreementCommand, EaAgreementImportResult> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly customers: CustomerAccess,
+  ) {}
 
   async execute({ input, context }: ImportEaAgreementCommand): Promise<EaAgreementImportResult> {
     const agreementId = eaAgreementIdOf(input.agreementNumber);
     const now = context.now.toISOString();
     const { events, state } = await handleCommand(this.store, eaAgreementDecider, eaAgreementStream(agreementId), { type: 'ImportEaAgreement', agreementId, agreement: input, now }, context);
     if (!state.exists) throw new Error(`EA agreement ${agreementId} is not readable after its import`);
+    if (events.length > 0) {
+      const { state: customer } = await this.customers.load(state.customerId);
+      await requestEaImports(this.store, state.customerId, importRequestsOf(customer), context);
+    }
     const result = events.length === 0 ? 'unchanged' : events[0].type === 'EaAgreementImported' ? 'created' : 'subscriptions-added';
     return { agreement: eaAgreementViewAt(state, now), subscriptions: state.subscriptions, result };
   }

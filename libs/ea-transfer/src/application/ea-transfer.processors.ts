@@ -11,11 +11,11 @@ import { PartnerDirectory } from '../../../partners/src/application/partner-dire
 import { orderStream, subscriptionStream } from '../../../subscriptions/src/application/streams';
 import { orderDecider, type OrderPlacedData } from '../../../subscriptions/src/domain/order';
 import type { DueTimer, TimerJobContext, TimerProcessor } from '../../../timers/src/timer-service';
-import { eaAccessDecider } from '../domain/ea-access';
 import { eaRenewalDecider, type EaRenewalCommand, type ExistingEaRenewal } from '../domain/ea-renewal';
 import { decideMigration, migratedFromEaOf } from '../domain/migration';
-import { EA_TIMER_KINDS, type PartnerImportPayload } from './ea-transfer.timers';
-import { EA_TRANSFER_ACTOR, eaAccessStream, eaRenewalStream, migrationOrderIdOf, migrationSubscriptionIdOf } from './streams';
+import { EaPartnerImportProcessor } from './ea-partner-imports';
+import { EA_TIMER_KINDS } from './ea-transfer.timers';
+import { EA_TRANSFER_ACTOR, eaRenewalStream, migrationOrderIdOf, migrationSubscriptionIdOf } from './streams';
 
 export type EaRenewalOutcome = 'unknown' | 'not-processable' | 'completed' | 'failed';
 
@@ -160,39 +160,6 @@ export class EaRenewalProcessor implements TimerProcessor {
 
   async process(timer: DueTimer, context: TimerJobContext): Promise<void> {
     await this.processing.process(String(timer.payload.renewalId), timer.dueAt, context);
-  }
-}
-
-/**
- * R-EA-15: the EA import for a new relationship. EA data is already here (operator import); the
- * job makes it visible to the partner, once, when it runs.
- */
-@Injectable()
-export class EaPartnerImportProcessor implements TimerProcessor {
-  readonly kind = EA_TIMER_KINDS.partnerImport;
-
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(Clock) private readonly clock: Clock,
-  ) {}
-
-  async process(timer: DueTimer, job: TimerJobContext): Promise<void> {
-    const payload = timer.payload as PartnerImportPayload;
-    const now = this.clock.now();
-    await handleCommand(
-      this.store,
-      eaAccessDecider,
-      eaAccessStream(payload.customerId),
-      {
-        type: 'GrantEaAccess',
-        customerId: payload.customerId,
-        partnerTenantId: payload.partnerTenantId,
-        relationshipEstablishedAt: payload.relationshipEstablishedAt,
-        now: now.toISOString(),
-      },
-      { actor: EA_TRANSFER_ACTOR, correlationId: job.jobId, causationId: job.jobId, now },
-      { eventId: (index) => deterministicEventId('ea-partner-access', payload.customerId, payload.partnerTenantId, index) },
-    );
   }
 }
 

@@ -20,16 +20,28 @@ function recorded(type: string, data: Record<string, unknown>, occurredAt = '202
 const ref = { renewalId: 'renewal-1', agreementId: 'agreement-1', eaSubscriptionId: 'ea-sub-1', customerId: 'customer-1', partnerTenantId: 'partner-a', revision: 1 };
 
 describe('EA transfer timers', () => {
-  it('R-EA-15: a new relationship asks for the EA import at once; the grant it produces removes the row', () => {
-    const established = recorded('ResellerRelationshipEstablished', { customerId: 'customer-1', partnerTenantId: 'partner-a', establishedAt: '2025-02-10T09:00:00.000Z' });
-    const rows = planTimerChanges(EA_TRANSFER_TIMER_RULES, [established]);
-    expect(rows.get(partnerImportTimerId('customer-1', 'partner-a'))).toMatchObject({
+  it('R-EA-15: an import asked for is a job per partner, due at once; the grant it produces removes the row', () => {
+    const requested = recorded('EaPartnerImportsRequested', {
+      customerId: 'customer-1',
+      partners: [
+        { partnerTenantId: 'partner-a', relationshipEstablishedAt: '2025-01-15T09:00:00.000Z' },
+        { partnerTenantId: 'partner-b', relationshipEstablishedAt: '2025-02-01T09:00:00.000Z' },
+      ],
+      requestedAt: '2025-02-10T09:00:00.000Z',
+    });
+    const rows = planTimerChanges(EA_TRANSFER_TIMER_RULES, [requested]);
+    expect(rows.get(partnerImportTimerId('customer-1', 'partner-b'))).toMatchObject({
       kind: EA_TIMER_KINDS.partnerImport,
       dueAt: new Date('2025-02-10T09:00:00.000Z'),
-      payload: { customerId: 'customer-1', partnerTenantId: 'partner-a', relationshipEstablishedAt: '2025-02-10T09:00:00.000Z' },
+      payload: { customerId: 'customer-1', partnerTenantId: 'partner-b', relationshipEstablishedAt: '2025-02-01T09:00:00.000Z' },
     });
+    expect(rows.size).toBe(2);
     const granted = recorded('EaPartnerAccessGranted', { customerId: 'customer-1', partnerTenantId: 'partner-a' });
-    expect(planTimerChanges(EA_TRANSFER_TIMER_RULES, [established, granted]).get(partnerImportTimerId('customer-1', 'partner-a'))).toBeNull();
+    const after = planTimerChanges(EA_TRANSFER_TIMER_RULES, [requested, granted]);
+    expect(after.get(partnerImportTimerId('customer-1', 'partner-a'))).toBeNull();
+    expect(after.get(partnerImportTimerId('customer-1', 'partner-b'))).not.toBeNull();
+    // A relationship alone (a customer without EA data) schedules nothing.
+    expect(planTimerChanges(EA_TRANSFER_TIMER_RULES, [recorded('ResellerRelationshipEstablished', { customerId: 'customer-1', partnerTenantId: 'partner-c' })]).size).toBe(0);
   });
 
   it('R-EA-9: a schedule is due at its processAfter, moved by a resubmission, removed once cancelled, completed or failed', () => {

@@ -1,18 +1,17 @@
 import type { RecordedEvent } from '../../../core/src';
-import type { ResellerRelationshipEstablishedData } from '../../../customers/src/domain/customer.events';
 import { timerRule, type TimerRule } from '../../../timers/src/timer-rules';
-import type { EaPartnerAccessGrantedData, EaRenewalEvent } from '../domain/ea-transfer.events';
+import type { EaPartnerAccessGrantedData, EaPartnerImportsRequestedData, EaRenewalEvent } from '../domain/ea-transfer.events';
 
 /** Timer kinds of the EA-to-CSP transfer (ARCHITECTURE rule 6); each has a processor. */
 export const EA_TIMER_KINDS = {
-  /** R-EA-15: the EA import for a new relationship, due as soon as the relationship exists. */
+  /** R-EA-15: the EA import for a related partner, due as soon as it is asked for. */
   partnerImport: 'ea-transfer.partner-import',
   /** R-EA-9: process a scheduled renewal from its `processAfter`. */
   processRenewal: 'ea-renewal.process',
 } as const;
 
-export const partnerImportTimerId = (customerId: string, partnerTenantId: string): string => `ea-partner-import-${customerId}-${partnerTenantId}`;
 export const renewalTimerId = (renewalId: string): string => `ea-renewal-${renewalId}`;
+export const partnerImportTimerId = (customerId: string, partnerTenantId: string): string => `ea-partner-import-${customerId}-${partnerTenantId}`;
 
 export interface PartnerImportPayload extends Record<string, unknown> {
   customerId: string;
@@ -24,21 +23,6 @@ export interface RenewalTimerPayload extends Record<string, unknown> {
   renewalId: string;
   customerId: string;
 }
-
-/** A relationship asks for the import once; the grant it produces removes the row. */
-export const eaPartnerImportTimerRule: TimerRule = timerRule(
-  [EA_TIMER_KINDS.partnerImport],
-  ['ResellerRelationshipEstablished', 'EaPartnerAccessGranted'],
-  (event: RecordedEvent) => {
-    if (event.type === 'EaPartnerAccessGranted') {
-      const data = event.data as EaPartnerAccessGrantedData;
-      return [{ cancel: partnerImportTimerId(data.customerId, data.partnerTenantId) }];
-    }
-    const data = event.data as ResellerRelationshipEstablishedData;
-    const payload: PartnerImportPayload = { customerId: data.customerId, partnerTenantId: data.partnerTenantId, relationshipEstablishedAt: data.establishedAt };
-    return [{ schedule: { timerId: partnerImportTimerId(data.customerId, data.partnerTenantId), kind: EA_TIMER_KINDS.partnerImport, dueAt: data.establishedAt, payload } }];
-  },
-);
 
 /**
  * One row per schedule at its `processAfter` (moved by each resubmission); removed once the
@@ -54,6 +38,23 @@ export const eaRenewalTimerRule: TimerRule = timerRule(
     if (event.type !== 'EaRenewalScheduled') return [{ cancel: timerId }];
     const payload: RenewalTimerPayload = { renewalId: event.data.renewalId, customerId: event.data.customerId };
     return [{ schedule: { timerId, kind: EA_TIMER_KINDS.processRenewal, dueAt: event.data.processAfter, payload } }];
+  },
+);
+
+/** One job per partner whose import was asked for; the grant it produces removes the row. */
+export const eaPartnerImportTimerRule: TimerRule = timerRule(
+  [EA_TIMER_KINDS.partnerImport],
+  ['EaPartnerImportsRequested', 'EaPartnerAccessGranted'],
+  (event: RecordedEvent) => {
+    if (event.type === 'EaPartnerAccessGranted') {
+      const data = event.data as EaPartnerAccessGrantedData;
+      return [{ cancel: partnerImportTimerId(data.customerId, data.partnerTenantId) }];
+    }
+    const data = event.data as EaPartnerImportsRequestedData;
+    return data.partners.map((partner) => {
+      const payload: PartnerImportPayload = { customerId: data.customerId, partnerTenantId: partner.partnerTenantId, relationshipEstablishedAt: partner.relationshipEstablishedAt };
+      return { schedule: { timerId: partnerImportTimerId(data.customerId, partner.partnerTenantId), kind: EA_TIMER_KINDS.partnerImport, dueAt: data.requestedAt, payload } };
+    });
   },
 );
 

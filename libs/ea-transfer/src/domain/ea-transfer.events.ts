@@ -34,6 +34,18 @@ export interface EaAgreementSubscriptionsAddedData {
   importedAt: string;
 }
 
+export interface EaImportRequest {
+  partnerTenantId: string;
+  relationshipEstablishedAt: string;
+}
+
+/** R-EA-15: EA data for these related partners is to be imported (a job per partner). */
+export interface EaPartnerImportsRequestedData {
+  customerId: string;
+  partners: EaImportRequest[];
+  requestedAt: string;
+}
+
 /** R-EA-15: the import for a new relationship ran; the partner sees the customer's EA data from now on. */
 export interface EaPartnerAccessGrantedData {
   customerId: string;
@@ -103,8 +115,9 @@ export type EaAgreementImported = DomainEvent<'EaAgreementImported', EaAgreement
 export type EaAgreementSubscriptionsAdded = DomainEvent<'EaAgreementSubscriptionsAdded', EaAgreementSubscriptionsAddedData>;
 export type EaAgreementEvent = EaAgreementImported | EaAgreementSubscriptionsAdded;
 
+export type EaPartnerImportsRequested = DomainEvent<'EaPartnerImportsRequested', EaPartnerImportsRequestedData>;
 export type EaPartnerAccessGranted = DomainEvent<'EaPartnerAccessGranted', EaPartnerAccessGrantedData>;
-export type EaAccessEvent = EaPartnerAccessGranted;
+export type EaAccessEvent = EaPartnerImportsRequested | EaPartnerAccessGranted;
 
 export type EaRenewalScheduled = DomainEvent<'EaRenewalScheduled', EaRenewalScheduledData>;
 export type EaRenewalCancelled = DomainEvent<'EaRenewalCancelled', EaRenewalCancelledData>;

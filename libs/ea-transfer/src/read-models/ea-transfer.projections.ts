@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../../core/src';
 import type { Projection } from '../../../event-store/src/projections/projection';
 import type { Database } from '../../../persistence/src/schema';
 import type { SubscriptionMigratedFromEAData } from '../../../subscriptions/src/domain/subscription.events';
-import type { EaAgreementImportedData, EaAgreementSubscriptionsAddedData } from '../domain/ea-transfer.events';
+import type { EaAgreementImportedData, EaAgreementSubscriptionsAddedData, EaPartnerAccessGrantedData, EaPartnerImportsRequestedData } from '../domain/ea-transfer.events';
 import './ea-transfer.schema';
 
 /** A customer's EA agreements, for `GET /v1/customers/{customerId}/ea-agreements`. */
@@ -42,6 +42,36 @@ export class EaAgreementsProjection implements Projection {
 
   async reset(trx: Transaction<Database>): Promise<void> {
     await trx.deleteFrom('ea_agreements').execute();
+  }
+}
+
+/** R-EA-15: the related partners whose EA import was asked for, and when it ran. */
+export class EaPartnerAccessProjection implements Projection {
+  readonly name = 'ea_partner_access_v1';
+  readonly eventTypes = ['EaPartnerImportsRequested', 'EaPartnerAccessGranted'] as const;
+
+  async handle(trx: Transaction<Database>, events: RecordedEvent[]): Promise<void> {
+    for (const event of events) {
+      if (event.type === 'EaPartnerImportsRequested') {
+        const d = event.data as EaPartnerImportsRequestedData;
+        await trx
+          .insertInto('ea_partner_access')
+          .values(d.partners.map((p) => ({ customer_id: d.customerId, partner_tenant_id: p.partnerTenantId, requested_at: d.requestedAt })))
+          .onConflict((oc) => oc.columns(['customer_id', 'partner_tenant_id']).doNothing())
+          .execute();
+        continue;
+      }
+      const d = event.data as EaPartnerAccessGrantedData;
+      await trx
+        .insertInto('ea_partner_access')
+        .values({ customer_id: d.customerId, partner_tenant_id: d.partnerTenantId, requested_at: d.grantedAt, granted_at: d.grantedAt })
+        .onConflict((oc) => oc.columns(['customer_id', 'partner_tenant_id']).doUpdateSet({ granted_at: d.grantedAt }))
+        .execute();
+    }
+  }
+
+  async reset(trx: Transaction<Database>): Promise<void> {
+    await trx.deleteFrom('ea_partner_access').execute();
   }
 }
 

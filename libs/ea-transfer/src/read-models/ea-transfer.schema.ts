@@ -29,9 +29,19 @@ export interface ActivityLogTable {
   details: ColumnType<Record<string, unknown>, string, string>;
 }
 
+/** Rows of migration 0050_ea_transfer_partner_access, written only by ea_partner_access_v1 (R-EA-15). */
+export interface EaPartnerAccessTable {
+  customer_id: string;
+  partner_tenant_id: string;
+  requested_at: Timestamp;
+  /** Null until the import job ran. */
+  granted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 declare module '../../../persistence/src/schema' {
   interface Database {
     ea_agreements: EaAgreementsTable;
     activity_log: ActivityLogTable;
+    ea_partner_access: EaPartnerAccessTable;
   }
 }

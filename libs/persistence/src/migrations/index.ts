@@ -10,6 +10,7 @@ import { webhooksMigration } from '../../../webhooks/src/migrations/0070_webhook
 import { subscriptionsMigration } from '../../../subscriptions/src/migrations/0030_subscriptions';
 import { subscriptionLifecycleMigration } from '../../../subscriptions/src/migrations/0040_subscription_lifecycle';
 import { eaTransferMigration } from '../../../ea-transfer/src/migrations/0050_ea_transfer';
+import { eaPartnerAccessMigration } from '../../../ea-transfer/src/migrations/0050_ea_transfer_partner_access';
 
 /**
  * Every migration of the project, by name; names sort in the order they run.
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '0030_subscriptions': subscriptionsMigration,
   '0040_subscription_lifecycle': subscriptionLifecycleMigration,
   '0050_ea_transfer': eaTransferMigration,
+  '0050_ea_transfer_partner_access': eaPartnerAccessMigration,
   '0070_audit_access': auditAccessMigration,
   '0070_webhooks': webhooksMigration,
 };
