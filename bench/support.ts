@@ -56,10 +56,18 @@ export interface BenchContext {
    * Measures `operation` in rounds that alternate with rounds of the raw baseline, so both see
    * the same load on the machine; `ratio` is the median of the per-pair ratios of the rates.
    */
-  compare(baseline: keyof Baselines, options: RoundOptions, operation: Operation): Promise<Comparison>;
+  compare(baseline: keyof Baselines, options: RoundOptions, operation: Operation | RoundRunner): Promise<Comparison>;
 }
 
 export type Operation = (worker: number, index: number, round: number) => Promise<void>;
+
+/**
+ * Runs whole rounds somewhere else (e.g. a load generator in another process, as real clients
+ * are) and answers each round's duration in seconds; round -1 is the warm-up.
+ */
+export interface RoundRunner {
+  runRound(workers: number, perWorker: number, round: number): Promise<number>;
+}
 
 export interface RoundOptions {
   workers: number;
@@ -108,7 +116,7 @@ export interface Measurement {
  * warm-up round (prepared statements, caches) runs first and is not counted; the median of
  * `rounds` timed rounds is returned so one hiccup (a checkpoint, autovacuum) does not decide.
  */
-export async function measure(options: RoundOptions, operation: Operation): Promise<Measurement> {
+export async function measure(options: RoundOptions, operation: Operation | RoundRunner): Promise<Measurement> {
   const { workers, perWorker, rounds = 3, warmup = Math.min(50, perWorker) } = options;
   await runRound(workers, warmup, operation, -1);
   const timings: number[] = [];
@@ -118,8 +126,8 @@ export async function measure(options: RoundOptions, operation: Operation): Prom
 
 /** Alternates rounds of two measurements (A B B A A B ...) so a drift in load hits both alike. */
 export async function measurePaired(
-  a: { options: RoundOptions; operation: Operation },
-  b: { options: RoundOptions; operation: Operation },
+  a: { options: RoundOptions; operation: Operation | RoundRunner },
+  b: { options: RoundOptions; operation: Operation | RoundRunner },
   rounds = 5,
 ): Promise<{ a: Measurement; b: Measurement; ratio: number }> {
   for (const side of [a, b]) {
@@ -150,7 +158,8 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-async function runRound(workers: number, perWorker: number, operation: Operation, round: number): Promise<number> {
+async function runRound(workers: number, perWorker: number, operation: Operation | RoundRunner, round: number): Promise<number> {
+  if (typeof operation !== 'function') return operation.runRound(workers, perWorker, round);
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
