@@ -48,6 +48,16 @@ export interface TimerServiceOptions {
   keepFailedSeconds?: number;
   /** How often a worker checks that the sweep scheduler still exists in Redis. */
   schedulerCheckMs?: number;
+  /**
+   * Rows one scheduled sweep turns into jobs at most. Rows stay in due_timers until their event is
+   * projected, so the next sweep re-finds those still running (their job ids dedupe) and goes on
+   * with the rest: the jobs in Redis, and the worker's memory, stay bounded however many are due.
+   */
+  sweepMaxRows?: number;
+  /** How long a worker's claim on a timer job lasts unless renewed; a killed worker's jobs return after it. */
+  lockDurationMs?: number;
+  /** How often a worker looks for jobs whose worker died. */
+  stalledIntervalMs?: number;
 }
 
 export interface SweepResult {
@@ -97,6 +107,10 @@ export class TimerService {
       backoffMs: options.backoffMs ?? 1000,
       keepFailedSeconds: options.keepFailedSeconds ?? 24 * 3600,
       schedulerCheckMs: options.schedulerCheckMs ?? 10_000,
+      sweepMaxRows: options.sweepMaxRows ?? 5_000,
+      // Timer jobs are short commands: a dead worker's jobs come back within seconds, not 30 s.
+      lockDurationMs: options.lockDurationMs ?? 10_000,
+      stalledIntervalMs: options.stalledIntervalMs ?? 5_000,
     };
     for (const processor of processors) {
       if (this.processors.has(processor.kind)) throw new Error(`timer kind "${processor.kind}" has two processors`);
@@ -130,6 +144,8 @@ export class TimerService {
       connection: this.connection('timers-worker'),
       prefix: this.jobs.prefix,
       concurrency: this.settings.concurrency,
+      lockDuration: this.settings.lockDurationMs,
+      stalledInterval: this.settings.stalledIntervalMs,
     });
     const sweepWorker = new Worker(QUEUES.timerSweeps, (job) => this.runSweepJob(job), {
       connection: this.connection('timer-sweeps-worker'),
@@ -164,10 +180,10 @@ export class TimerService {
   }
 
   /**
-   * Enqueues one job per row due at or before `now`. The job id is deterministic, so sweeping the
-   * same row again while its job exists adds nothing.
+   * Enqueues one job per row due at or before `now` (at most `maxRows`, earliest first). The job
+   * id is deterministic, so sweeping the same row again while its job exists adds nothing.
    */
-  async sweepDue(now: Date): Promise<SweepResult> {
+  async sweepDue(now: Date, maxRows = Number.POSITIVE_INFINITY): Promise<SweepResult> {
     const swept: DueTimerRow[] = [];
     let after: { dueAt: Date; timerId: string } | null = null;
     for (;;) {
@@ -177,7 +193,7 @@ export class TimerService {
         .where('due_at', '<=', now)
         .orderBy('due_at')
         .orderBy('timer_id')
-        .limit(this.settings.sweepBatchSize);
+        .limit(Math.min(this.settings.sweepBatchSize, maxRows - swept.length));
       if (after) {
         const { dueAt, timerId } = after;
         query = query.where((eb) => eb.or([eb('due_at', '>', dueAt), eb.and([eb('due_at', '=', dueAt), eb('timer_id', '>', timerId)])]));
@@ -198,7 +214,7 @@ export class TimerService {
         })),
       );
       swept.push(...rows);
-      if (rows.length < this.settings.sweepBatchSize) break;
+      if (rows.length < this.settings.sweepBatchSize || swept.length >= maxRows) break;
       const last = rows[rows.length - 1];
       after = { dueAt: last.dueAt, timerId: last.timerId };
     }
@@ -302,7 +318,7 @@ export class TimerService {
 
   private async runSweepJob(job: Job): Promise<void> {
     if (job.name !== JOB_NAMES.sweepDueTimers) throw new UnrecoverableError(`no processor for job "${job.name}"`);
-    await this.sweepDue(this.clock.now());
+    await this.sweepDue(this.clock.now(), this.settings.sweepMaxRows);
   }
 }
 

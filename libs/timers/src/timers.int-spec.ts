@@ -55,6 +55,7 @@ describe('timers: due rows in PostgreSQL, jobs in BullMQ (ARCHITECTURE rule 6)',
     await runner.stop();
     await deleteKeysWithPrefix(redis, base);
     await deleteKeysWithPrefix(redis, `${base}-idle`);
+    await deleteKeysWithPrefix(redis, `${base}-bounded`);
     await deleteKeysWithPrefix(redis, `${base}-auto`);
     await redis.quit();
     await database.drop();
@@ -80,6 +81,32 @@ describe('timers: due rows in PostgreSQL, jobs in BullMQ (ARCHITECTURE rule 6)',
     // The event cancelled the row: the next sweep finds nothing.
     expect(await timers.find([reminderTimerId(id)])).toEqual([]);
     expect((await timers.sweepDue(clock.now())).swept).toEqual([]);
+  });
+
+  it('a bounded sweep takes the earliest due rows and leaves the rest for the next sweeps', async () => {
+    const bounded = new TimerService(database, clock, { ...jobs, prefix: `${base}-bounded` }, [reminderTimerRule], [processor]);
+    extra.push(bounded);
+    const ids = [newId(), newId(), newId()];
+    const start = clock.now().getTime();
+    for (const [index, id] of ids.entries()) await scheduleReminder(store, id, new Date(start + DAY + index * 1000), clock.now());
+    await settle();
+    clock.set(new Date(start + DAY + 10_000));
+
+    const first = await bounded.sweepDue(clock.now(), 2);
+    expect(first.swept.map((row) => row.timerId)).toEqual(ids.slice(0, 2).map(reminderTimerId));
+    expect((await bounded.pendingJobCounts()).waiting).toBe(2);
+    // Nothing ran yet: the same two are found again and dedupe; the third waits its turn.
+    await bounded.sweepDue(clock.now(), 2);
+    expect((await bounded.pendingJobCounts()).waiting).toBe(2);
+    const all = await bounded.sweepDue(clock.now());
+    expect(all.swept.map((row) => row.timerId)).toEqual(expect.arrayContaining(ids.map(reminderTimerId)));
+    expect((await bounded.pendingJobCounts()).waiting).toBe(3);
+
+    // Let the live workers run them, so later tests start from an empty due list.
+    await timers.sweepDue(clock.now());
+    await settle();
+    for (const id of ids) expect(await types(id)).toEqual(['ReminderScheduled', 'ReminderFired']);
+    await deleteKeysWithPrefix(redis, `${base}-bounded`);
   });
 
   it('sweeping the same row twice creates one job (deterministic job id)', async () => {
@@ -130,7 +157,8 @@ describe('timers: due rows in PostgreSQL, jobs in BullMQ (ARCHITECTURE rule 6)',
     clock.set(dueAt);
 
     expect((await idle.sweepDue(clock.now())).swept.map((row) => row.timerId)).toContain(reminderTimerId(id));
-    await deleteKeysWithPrefix(redis, `${base}-idle`); // the job is gone before any worker took it
+    await deleteKeysWithPrefix(redis, `${base}-idle`);
+    await deleteKeysWithPrefix(redis, `${base}-bounded`); // the job is gone before any worker took it
     expect(await types(id)).toEqual(['ReminderScheduled']);
 
     await timers.sweepDue(clock.now());
