@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { loadState } from '../../../event-store/src/handle-command';
 import { EVENT_STORE, type EventStore } from '../../../event-store/src/port';
+import { StreamCache } from '../../../event-store/src/stream-cache';
 import { parseCatalogItemId } from '../domain/catalog-item-id';
 import { catalogDecider, catalogProductStream } from '../domain/catalog.decider';
 import type { Product } from '../domain/catalog.types';
@@ -11,11 +12,16 @@ import { PROMOTIONS_STREAM, promotionDecider, type PromotionsState } from '../do
 /**
  * The catalog for other contexts (purchases, renewals, EA transfers). Reads fold the streams, so
  * an answer reflects every write before it (no read-model lag) and prices come from the list in
- * force at the asked instant.
+ * force at the asked instant. A quote revalidates its three folded streams (product, price lists,
+ * promotions) with one version query and re-reads only those that moved.
  */
 @Injectable()
 export class CatalogService {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  private readonly cache: StreamCache;
+
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    this.cache = new StreamCache(store);
+  }
 
   async getProduct(productId: string): Promise<Product | null> {
     const { state } = await loadState(this.store, catalogDecider, catalogProductStream(productId));
@@ -35,12 +41,16 @@ export class CatalogService {
   /** An offer or a refusal with a stable code (see OfferRefusalCode). */
   async quote(request: OfferRequest): Promise<OfferResult> {
     const ref = parseCatalogItemId(request.catalogItemId);
-    const [product, prices, promotions] = await Promise.all([
-      ref ? this.getProduct(ref.productId) : Promise.resolve(null),
-      this.getPriceLists(request.market, request.currency),
-      this.getPromotions(),
+    const [prices, promotions, product] = await this.cache.foldMany([
+      { stream: priceListStream(request.market, request.currency), decider: priceListDecider, project: (state) => new PriceBook(state as PriceListState) },
+      { stream: PROMOTIONS_STREAM, decider: promotionDecider },
+      ...(ref ? [{ stream: catalogProductStream(ref.productId), decider: catalogDecider }] : []),
     ]);
-    return quoteOffer(request, { product, prices: new PriceBook(prices), promotions });
+    return quoteOffer(request, {
+      product: product ? (product.state as ReturnType<typeof catalogDecider.evolve>).product : null,
+      prices: prices.projected as PriceBook,
+      promotions: promotions.state as PromotionsState,
+    });
   }
 
   /** The offer, or a 422 DomainError carrying the refusal's code. */

@@ -1,66 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { fold, type Decider, type DomainEvent } from '../../../core/src';
 import { EVENT_STORE, type EventStore } from '../../../event-store/src/port';
-import { LruMap } from '../../../event-store/src/state-cache';
+import { StreamCache as FoldedStreamCache } from '../../../event-store/src/stream-cache';
 
-type FoldDecider = Pick<Decider<unknown, unknown, DomainEvent>, 'initialState' | 'evolve'>;
+export type { Folded, FoldRequest } from '../../../event-store/src/stream-cache';
 
-export interface FoldRequest {
-  stream: string;
-  decider: FoldDecider;
-  /** Derived value kept with the state (e.g. an index built from it). */
-  project?: (state: unknown) => unknown;
-}
-
-export interface Folded {
-  state: unknown;
-  version: number;
-  projected: unknown;
-}
-
-const MAX_ENTRIES = 20_000;
-
-/**
- * Folded streams kept in memory and revalidated against the store: one query asks the current
- * version of every stream a command needs, and only the streams that moved are read again. The
- * answer is exactly what reading every stream would give (never stale), for one round trip instead
- * of one per stream. Stores without `streamVersions` read every stream.
- */
+/** The process's cache of folded streams for checkouts (see the event-store StreamCache). */
 @Injectable()
-export class StreamCache {
-  private readonly entries = new LruMap<string, Folded>(MAX_ENTRIES);
-
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
-
-  /** The cached fold of a stream without asking the store (for streams whose events never change it, or a first guess). */
-  peek(stream: string): Folded | undefined {
-    return this.entries.get(stream);
-  }
-
-  /** Keeps a fold the caller just wrote. */
-  remember(stream: string, folded: Folded): void {
-    this.entries.set(stream, folded);
-  }
-
-  async foldMany(requests: readonly FoldRequest[]): Promise<Folded[]> {
-    const versions = await this.versions(requests.map((r) => r.stream));
-    return Promise.all(
-      requests.map(async (request) => {
-        const cached = this.entries.get(request.stream);
-        const current = versions?.get(request.stream) ?? -1;
-        if (versions && cached && cached.version === current) return cached;
-        const { version, events } = await this.store.readStream(request.stream);
-        const state = fold(request.decider, events as unknown as DomainEvent[]);
-        const folded = { state, version, projected: request.project ? request.project(state) : state };
-        if (version >= 0) this.entries.set(request.stream, folded);
-        return folded;
-      }),
-    );
-  }
-
-  /** Current version of each stream (absent: no events), or null when the store cannot tell cheaply. */
-  private async versions(streams: readonly string[]): Promise<Map<string, number> | null> {
-    if (!this.store.streamVersions || streams.length === 0) return null;
-    return this.store.streamVersions(streams);
+export class StreamCache extends FoldedStreamCache {
+  constructor(@Inject(EVENT_STORE) store: EventStore) {
+    super(store);
   }
 }
