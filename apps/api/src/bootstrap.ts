@@ -13,9 +13,11 @@ import { ensureDatabaseExists, openDatabase, type DatabaseHandle } from '../../.
 import { migrateToLatest } from '../../../libs/persistence/src/migrate';
 import { setupDocs } from './docs/docs';
 import { MalformedJsonError } from './errors/problem';
+import { installIdempotency } from './idempotency/idempotency.guard';
 import { HttpMetrics } from './metrics/http-metrics';
 import { createEventStore } from './platform/event-store.factory';
 import type { PlatformResources } from './platform/platform.module';
+import { RequestLogging } from './platform/request-logging';
 import { CORRELATION_HEADER, requestIdsOf } from './request-context/request-ids';
 import { RootModule } from './root.module';
 
@@ -122,13 +124,16 @@ function createFastifyAdapter(): FastifyAdapter {
     genReqId: (raw: IncomingMessage) => requestIdsOf(raw).requestId,
     // `/health/` is `/health`.
     routerOptions: { ignoreTrailingSlash: true },
+    // No Nest middleware: request logging runs in Fastify's hooks, so no middleware layer per request.
+    skipMiddie: true,
   });
 }
 
 function configureHttp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(CORRELATION_HEADER, requestIdsOf(request.raw).correlationId);
+    done();
   });
 
   // JSON only (anything else answers 415): an empty body counts as none, a malformed one
@@ -136,13 +141,16 @@ function configureHttp(app: NestFastifyApplication): void {
   fastify.removeAllContentTypeParsers();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser<RawServerDefault>(['application/json', 'application/merge-patch+json'], { bodyLimit: BODY_LIMIT }, (request, buffer, done) => {
-    if (buffer.length === 0 || buffer.toString('utf8').trim() === '') return done(null, undefined);
-    parseJson(request, buffer.toString('utf8'), (error, value) => {
+    const text = buffer.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(request, text, (error, value) => {
       if (error) done(new MalformedJsonError(error.message), undefined);
       else done(null, value);
     });
   });
 
+  installIdempotency(app, fastify);
+  app.get(RequestLogging).install(fastify);
   app.get(HttpMetrics).install(fastify);
   setupDocs(app);
 }

@@ -5,11 +5,29 @@ import type { AuthenticatedActor } from './auth.types';
 import { actorFromClaims, AuthenticationError } from './claims';
 
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+const CLOCK_TOLERANCE_SECONDS = 5;
+/** Verified tokens kept, and for how long at most (a key removed from the JWKS stops counting by then). */
+const VERIFIED_TOKENS = 10_000;
+const VERIFIED_FOR_MS = 60_000;
+
+interface VerifiedToken {
+  actor: AuthenticatedActor;
+  notBefore?: number;
+  expiresAt?: number;
+  /** Epoch ms after which the signature is checked again. */
+  until: number;
+}
 
 /** Verifies bearer tokens: JWKS (asymmetric) when a URL is configured, else HS256 with the secret. */
 export class JwtVerifier {
   private readonly key: KeyObject | JWTVerifyGetKey;
   private readonly algorithms: string[];
+  /**
+   * Tokens this process verified, by their exact text: a client sends the same token with every
+   * request, and its signature and claims cannot change, so a repeat costs a lookup instead of a
+   * signature check. Time claims (exp, nbf) are still checked on every request.
+   */
+  private readonly verified = new Map<string, VerifiedToken>();
 
   constructor(config: AuthConfig, jwks?: JWTVerifyGetKey) {
     if (jwks || config.jwksUrl) {
@@ -25,18 +43,36 @@ export class JwtVerifier {
   }
 
   async verify(token: string): Promise<AuthenticatedActor> {
+    const now = Date.now();
+    const known = this.verified.get(token);
+    if (known && now < known.until && timeClaimsHold(known, now)) return { ...known.actor, roles: [...known.actor.roles] };
+
     let payload: Record<string, unknown>;
     try {
-      const result =
-        typeof this.key !== 'function'
-          ? await jwtVerify(token, this.key, { algorithms: this.algorithms, clockTolerance: 5 })
-          : await jwtVerify(token, this.key, { algorithms: this.algorithms, clockTolerance: 5 });
+      const options = { algorithms: this.algorithms, clockTolerance: CLOCK_TOLERANCE_SECONDS };
+      const result = typeof this.key !== 'function' ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options);
       payload = result.payload;
     } catch (error) {
+      this.verified.delete(token);
       throw new AuthenticationError(describe(error));
     }
-    return actorFromClaims(payload);
+    const actor = actorFromClaims(payload);
+    if (this.verified.size >= VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, {
+      actor: { ...actor, roles: [...actor.roles] },
+      ...(typeof payload.nbf === 'number' ? { notBefore: payload.nbf } : {}),
+      ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp } : {}),
+      until: now + VERIFIED_FOR_MS,
+    });
+    return actor;
   }
+}
+
+/** The `exp` and `nbf` checks of jwtVerify, in whole seconds with the same tolerance. */
+function timeClaimsHold(token: VerifiedToken, nowMs: number): boolean {
+  const now = Math.floor(nowMs / 1000);
+  if (token.expiresAt !== undefined && token.expiresAt <= now - CLOCK_TOLERANCE_SECONDS) return false;
+  return token.notBefore === undefined || token.notBefore <= now + CLOCK_TOLERANCE_SECONDS;
 }
 
 function describe(error: unknown): string {

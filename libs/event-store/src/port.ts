@@ -16,6 +16,21 @@ export interface EventToAppend {
   metadata: EventMetadata;
 }
 
+/** Events for one stream of a multi-stream append. */
+export interface StreamAppend {
+  stream: string;
+  /** The stream's current version (-1: no events); 'any' is not accepted here. */
+  expected: number;
+  events: EventToAppend[];
+}
+
+/** A stream that a multi-stream append depends on without writing to it. */
+export interface StreamCondition {
+  stream: string;
+  /** The version it must still have (-1: no events). */
+  version: number;
+}
+
 export interface AppendResult {
   /** Version of the stream's last event after the append. */
   nextExpectedVersion: number;
@@ -51,6 +66,16 @@ export interface EventStore {
    * cheaply leave it out and callers read the streams.
    */
   streamVersions?(streams: readonly string[]): Promise<Map<string, number>>;
+
+  /**
+   * Optional: appends to several streams atomically (all or nothing, in one transaction), each at
+   * its expected version, and only if every `unchanged` stream still has the version given (the
+   * state a command was decided on). Otherwise throws WrongExpectedVersionError naming the first
+   * stream that does not match, and writes nothing. Re-appending the same event ids at the same
+   * versions is a no-op success, as for one stream. Results are in the order of `appends`.
+   * Stores that cannot do this leave it out and callers append stream by stream.
+   */
+  appendToStreams?(appends: readonly StreamAppend[], unchanged?: readonly StreamCondition[]): Promise<AppendResult[]>;
 
   /** Position of the last event readAll can currently return, null for an empty log. */
   headPosition(): Promise<string | null>;

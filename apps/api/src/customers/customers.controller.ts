@@ -28,7 +28,7 @@ import {
 import type { AgreementView, CustomerListItem, CustomerView } from '../../../../libs/customers/src/application/customer.view';
 import { DEFAULT_PAGE_SIZE, type Page } from '../../../../libs/partners/src/read-models/paging';
 import { ListQueryDto } from '../partners/list-query.dto';
-import { ShownOnce } from '../idempotency/idempotency.interceptor';
+import { ShownOnce } from '../idempotency/idempotency-key';
 import { CommandContextFactory } from '../request-context/command-context.factory';
 import { RequestMeta } from '../request-context/request-meta.decorator';
 import {

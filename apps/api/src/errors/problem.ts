@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../../../../libs/core/src';
 import { WrongExpectedVersionError } from '../../../../libs/event-store/src/port';
 
@@ -20,6 +21,15 @@ export interface FieldError {
   /** Dotted path of the field (`lineItems[0].quantity`); `body` when the body itself is wrong. */
   field: string;
   messages: string[];
+}
+
+/** An error that sends its own answer instead of a problem document (an idempotent replay). */
+export interface SelfAnswering {
+  answer(reply: FastifyReply): void;
+}
+
+export function isSelfAnswering(error: unknown): error is SelfAnswering {
+  return typeof (error as Partial<SelfAnswering> | null)?.answer === 'function';
 }
 
 /** An error that already knows its HTTP answer. */

@@ -1,3 +1,4 @@
 export * from './idempotency.store';
-export * from './idempotency.interceptor';
+export * from './idempotency-key';
+export * from './idempotency.guard';
 export * from './idempotency-cleanup.service';

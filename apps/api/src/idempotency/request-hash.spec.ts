@@ -1,4 +1,4 @@
-import { canonicalJson, requestHash } from './idempotency.interceptor';
+import { canonicalJson, requestHash } from './idempotency-key';
 
 describe('request hashing for Idempotency-Key', () => {
   it('ignores object key order, keeps array order', () => {

@@ -7,7 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../../../../libs/config/src/app-conf
 import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/port';
 import { DATABASE, type DatabaseHandle } from '../../../../libs/persistence/src/database';
 import { CommandContextFactory } from '../request-context/command-context.factory';
-import { requestIdsOf } from '../request-context/request-ids';
+import { RequestLogging } from './request-logging';
 
 /** What the process opened before Nest started, and which of it the app must close. */
 export interface PlatformResources {
@@ -33,45 +33,34 @@ class ResourceCloser implements OnApplicationShutdown {
   }
 }
 
-const QUIET_ROUTES = new Set(['/health', '/metrics']);
-
-function loggerModule(resources: PlatformResources): DynamicModule {
-  const options = {
-    level: resources.config.log.level,
-    genReqId: (req: Parameters<typeof requestIdsOf>[0]) => requestIdsOf(req).requestId,
-    customProps: (req: Parameters<typeof requestIdsOf>[0]) => ({ correlationId: requestIdsOf(req).correlationId }),
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-    // The middleware layer mounts at the root and rewrites `url`; `originalUrl` keeps the path.
-    autoLogging: { ignore: (req: { url?: string; originalUrl?: string }) => QUIET_ROUTES.has((req.originalUrl ?? req.url ?? '').split('?')[0]) },
-    customLogLevel: (_req: unknown, res: { statusCode: number }, error?: Error) =>
-      error || res.statusCode >= 500 ? ('error' as const) : res.statusCode >= 400 ? ('warn' as const) : ('info' as const),
-  };
-  return LoggerModule.forRoot({
-    pinoHttp: resources.logDestination ? [options, resources.logDestination] : options,
-  });
+function loggerModule(logging: RequestLogging): DynamicModule {
+  // Request lines come from Fastify's hooks (RequestLogging), not from a middleware per request.
+  return LoggerModule.forRoot({ pinoHttp: { logger: logging.root }, forRoutes: [] });
 }
 
 /**
  * Global providers of the process: APP_CONFIG, DATABASE, EVENT_STORE, Clock, the command bus,
- * JSON logs, and the CommandContextFactory.
+ * JSON logs (RequestLogging), and the CommandContextFactory.
  */
 @Global()
 @Module({})
 export class PlatformModule {
   static forRoot(resources: PlatformResources): DynamicModule {
+    const logging = new RequestLogging(resources.config.log.level, resources.logDestination);
     return {
       module: PlatformModule,
-      imports: [loggerModule(resources), CqrsModule.forRoot()],
+      imports: [loggerModule(logging), CqrsModule.forRoot()],
       providers: [
         { provide: PLATFORM_RESOURCES, useValue: resources },
         { provide: APP_CONFIG, useValue: resources.config },
         { provide: DATABASE, useValue: resources.database },
         { provide: EVENT_STORE, useValue: resources.eventStore },
         { provide: Clock, useValue: resources.clock },
+        { provide: RequestLogging, useValue: logging },
         CommandContextFactory,
         ResourceCloser,
       ],
-      exports: [APP_CONFIG, DATABASE, EVENT_STORE, Clock, CommandContextFactory, CqrsModule],
+      exports: [APP_CONFIG, DATABASE, EVENT_STORE, Clock, RequestLogging, CommandContextFactory, CqrsModule],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -69,7 +69,6 @@ import {
   TransitionResultDto,
   UpdateSubscriptionDto,
 } from './subscription.dto';
-import { RetryAfterInterceptor } from './retry-after.interceptor';
 
 /** R-ROLE-1: buy and manage license-based subscriptions. */
 const BUYERS: readonly Role[] = ROLE_RULES.manageLicenses;
@@ -152,7 +151,6 @@ export class CartsController {
 @ApiTags('subscriptions')
 @ApiBearerAuth()
 @Controller('v1/customers/:customerId/subscriptions')
-@UseInterceptors(RetryAfterInterceptor)
 export class SubscriptionsController {
   constructor(
     private readonly commands: CommandBus,

@@ -30,7 +30,7 @@ import {
   type WebhookEventTypeView,
 } from '../../../../libs/webhooks/src/application/webhook.queries';
 import type { CreatedWebhookView, DeliveryView, RotatedSecretView, WebhookView } from '../../../../libs/webhooks/src/application/webhook.views';
-import { ShownOnce } from '../idempotency/idempotency.interceptor';
+import { ShownOnce } from '../idempotency/idempotency-key';
 import { ListQueryDto } from '../partners/list-query.dto';
 import { CommandContextFactory } from '../request-context/command-context.factory';
 import { RequestMeta } from '../request-context/request-meta.decorator';

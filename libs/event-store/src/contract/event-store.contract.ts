@@ -17,6 +17,8 @@ export interface EventStoreContractOptions {
   emptyAtStart?: boolean;
   /** The adapter implements the optional `streamVersions`. */
   streamVersions?: boolean;
+  /** The adapter implements the optional `appendToStreams`. */
+  appendToStreams?: boolean;
 }
 
 /**
@@ -162,6 +164,96 @@ export function eventStoreContract(
       const versions = await store.streamVersions!([a, b, missing, a]);
 
       expect(Object.fromEntries(versions)).toEqual({ [a]: 1, [b]: 0 });
+    });
+
+    const multi = options.appendToStreams ? it : it.skip;
+
+    multi('appends to several streams at once, in the order given, when the streams it depends on are unchanged (optional capability)', async () => {
+      const [a, b, c, missing] = [uniqueStream(), uniqueStream(), uniqueStream(), uniqueStream()];
+      await store.appendToStream(a, -1, [event('A0')]);
+      await store.appendToStream(c, -1, [event('C0')]);
+      const before = await store.headPosition();
+      const [a1, b0, b1] = [event('A1'), event('B0'), event('B1')];
+
+      const results = await store.appendToStreams!(
+        [
+          { stream: a, expected: 0, events: [a1] },
+          { stream: b, expected: -1, events: [b0, b1] },
+        ],
+        [
+          { stream: c, version: 0 },
+          { stream: missing, version: -1 },
+        ],
+      );
+
+      expect(results).toEqual([{ nextExpectedVersion: 1 }, { nextExpectedVersion: 1 }]);
+      expect((await store.readStream(a)).events.map((e) => e.type)).toEqual(['A0', 'A1']);
+      expect((await store.readStream(b)).events.map((e) => [e.type, e.streamVersion])).toEqual([['B0', 0], ['B1', 1]]);
+      const logged = await eventually(async () => {
+        const events = (await readAllFrom(store, before)).filter((e) => e.streamName === a || e.streamName === b);
+        return events.length >= 3 ? events : undefined;
+      });
+      expect(logged.map((e) => e.eventId)).toEqual([a1, b0, b1].map((e) => e.eventId));
+      expectIncreasing(logged.map((e) => e.position));
+    });
+
+    multi('writes nothing and names the stream when a written or a depended-on stream moved (optional capability)', async () => {
+      const [a, b, c] = [uniqueStream(), uniqueStream(), uniqueStream()];
+      await store.appendToStream(a, -1, [event('A0'), event('A1')]);
+      await store.appendToStream(c, -1, [event('C0'), event('C1')]);
+      const write = (expectedA: number) => [
+        { stream: b, expected: -1, events: [event('B0')] },
+        { stream: a, expected: expectedA, events: [event('A2')] },
+      ];
+
+      await expect(store.appendToStreams!(write(0))).rejects.toMatchObject({ stream: a, expected: 0, actual: 1 });
+      await expect(store.appendToStreams!(write(1), [{ stream: c, version: 0 }])).rejects.toMatchObject({ stream: c, expected: 0, actual: 1 });
+      const absent = await store.appendToStreams!(write(1), [{ stream: c, version: -1 }]).catch((e: unknown) => e);
+      expect(absent).toBeInstanceOf(WrongExpectedVersionError);
+      expect(absent).toMatchObject({ stream: c, expected: -1, actual: 1 });
+
+      expect((await store.readStream(a)).version).toBe(1);
+      expect((await store.readStream(b)).version).toBe(-1);
+    });
+
+    multi('treats a re-append of the same multi-stream events as a no-op (optional capability)', async () => {
+      const [a, b] = [uniqueStream(), uniqueStream()];
+      const appends = [
+        { stream: a, expected: -1, events: [event('A0')] },
+        { stream: b, expected: -1, events: [event('B0'), event('B1')] },
+      ];
+      await store.appendToStreams!(appends);
+
+      expect(await store.appendToStreams!(appends)).toEqual([{ nextExpectedVersion: 0 }, { nextExpectedVersion: 1 }]);
+      expect((await store.readStream(b)).events.map((e) => e.eventId)).toEqual(appends[1].events.map((e) => e.eventId));
+    });
+
+    multi('concurrent multi-stream appends racing for one new stream: exactly one writes, the others write nothing (optional capability)', async () => {
+      const contested = uniqueStream();
+      const own = Array.from({ length: 8 }, () => uniqueStream());
+      const outcomes = await Promise.allSettled(
+        own.map((stream) =>
+          store.appendToStreams!([
+            { stream: contested, expected: -1, events: [event('Claimed', { by: stream })] },
+            { stream, expected: -1, events: [event('Mine')] },
+          ]),
+        ),
+      );
+
+      const winners = outcomes.flatMap((outcome, index) => (outcome.status === 'fulfilled' ? [own[index]] : []));
+      expect(winners).toHaveLength(1);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(WrongExpectedVersionError);
+      }
+      expect((await store.readStream(contested)).events.map((e) => e.data)).toEqual([{ by: winners[0] }]);
+      for (const stream of own) expect((await store.readStream(stream)).version).toBe(stream === winners[0] ? 0 : -1);
+    });
+
+    multi('refuses a stream named twice and an append without events (optional capability)', async () => {
+      const a = uniqueStream();
+      await expect(store.appendToStreams!([{ stream: a, expected: -1, events: [event('A0')] }], [{ stream: a, version: -1 }])).rejects.toThrow(RangeError);
+      await expect(store.appendToStreams!([{ stream: a, expected: -1, events: [] }])).rejects.toThrow(RangeError);
+      expect((await store.readStream(a)).version).toBe(-1);
     });
 
     it('refuses an event id that is not a UUID', async () => {

@@ -6,8 +6,11 @@ import {
   type EventStore,
   type EventToAppend,
   type ExpectedVersion,
+  type StreamAppend,
+  type StreamCondition,
   type StreamSlice,
 } from '../port';
+import { streamConditions } from '../stream-appends';
 
 /**
  * The event store in process memory, for unit tests and `EVENT_STORE_DRIVER=memory`. Same
@@ -53,10 +56,33 @@ export class InMemoryEventStore implements EventStore {
       throw new WrongExpectedVersionError(stream, expected, actual);
     }
 
+    return { nextExpectedVersion: this.record(stream, events) };
+  }
+
+  async appendToStreams(appends: readonly StreamAppend[], unchanged: readonly StreamCondition[] = []): Promise<AppendResult[]> {
+    const conditions = streamConditions(appends, unchanged);
+    const results = appends.map(({ expected, events }) => ({ nextExpectedVersion: expected + events.length }));
+    const idsOf = (events: EventToAppend[]) => events.map((event) => event.eventId.toLowerCase());
+    if (appends.every(({ stream, expected, events }) => sameIdsAt(this.streams.get(stream) ?? [], expected + 1, idsOf(events)))) return results;
+    const versionOf = (stream: string) => (this.streams.get(stream)?.length ?? 0) - 1;
+    const moved = conditions.find(({ stream, version }) => versionOf(stream) !== version);
+    const ids = appends.flatMap(({ events }) => idsOf(events));
+    if (moved || ids.some((id) => this.eventIds.has(id)) || new Set(ids).size !== ids.length) {
+      const refused = moved ?? conditions[0];
+      throw new WrongExpectedVersionError(refused.stream, refused.version, versionOf(refused.stream));
+    }
+    for (const { stream, events } of appends) this.record(stream, events);
+    return results;
+  }
+
+  /** Appends after the checks; synchronous, so no other append runs in between. Returns the new version. */
+  private record(stream: string, events: EventToAppend[]): number {
+    const existing = this.streams.get(stream) ?? [];
+    const actual = existing.length - 1;
     const recordedAt = new Date().toISOString();
     const recorded = events.map(
       (event, index): RecordedEvent => ({
-        eventId: ids[index],
+        eventId: event.eventId.toLowerCase(),
         type: event.type,
         data: json(event.data),
         metadata: json(event.metadata),
@@ -68,8 +94,8 @@ export class InMemoryEventStore implements EventStore {
     );
     this.streams.set(stream, [...existing, ...recorded]);
     this.log.push(...recorded);
-    for (const id of ids) this.eventIds.add(id);
-    return { nextExpectedVersion: actual + recorded.length };
+    for (const { eventId } of recorded) this.eventIds.add(eventId);
+    return actual + recorded.length;
   }
 
   async readAll(after: string | null, limit: number): Promise<RecordedEvent[]> {

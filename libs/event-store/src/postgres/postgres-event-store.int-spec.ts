@@ -9,7 +9,7 @@ eventStoreContract(
     const database = await createTestDatabase({ poolSize: 12 });
     return { store: new PostgresEventStore(database.pool), teardown: () => database.drop() };
   },
-  { emptyAtStart: true, streamVersions: true },
+  { emptyAtStart: true, streamVersions: true, appendToStreams: true },
 );
 
 describe('PostgresEventStore: readers never skip a late commit (ARCHITECTURE rule 5)', () => {

@@ -7,8 +7,11 @@ import {
   type EventStore,
   type EventToAppend,
   type ExpectedVersion,
+  type StreamAppend,
+  type StreamCondition,
   type StreamSlice,
 } from '../port';
+import { streamConditions } from '../stream-appends';
 import './events.schema';
 
 /**
@@ -47,6 +50,53 @@ export class PostgresEventStore implements EventStore {
     if (inserted === events.length) return { nextExpectedVersion: expected + events.length };
     // Nothing inserted: the stream has no event at the expected version, it is behind.
     throw new WrongExpectedVersionError(stream, expected, await this.currentVersion(stream));
+  }
+
+  /**
+   * One statement: the version checks of every stream (written or only depended on) run first,
+   * once, and either all rows go in or none; the unique (stream, version) index turns a concurrent
+   * writer's race into a conflict, as for one stream.
+   */
+  async appendToStreams(appends: readonly StreamAppend[], unchanged: readonly StreamCondition[] = []): Promise<AppendResult[]> {
+    const conditions = streamConditions(appends, unchanged);
+    const rows = appends.flatMap(({ stream, expected, events }) => events.map((event, index) => ({ stream, version: expected + 1 + index, event })));
+    let inserted = 0;
+    try {
+      const result = await this.pool.query({
+        name: 'es_append_streams',
+        text: APPEND_STREAMS,
+        values: [
+          rows.map((row) => row.event.eventId),
+          rows.map((row) => row.stream),
+          rows.map((row) => row.version),
+          rows.map((row) => row.event.type),
+          rows.map((row) => jsonText(row.event.data)),
+          rows.map((row) => jsonText(row.event.metadata)),
+          conditions.map((condition) => condition.stream),
+          conditions.map((condition) => condition.version),
+        ],
+      });
+      inserted = result.rowCount ?? 0;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const results = appends.map(({ expected, events }) => ({ nextExpectedVersion: expected + events.length }));
+    if (inserted === rows.length) return results;
+
+    // Nothing written: a no-op if the very same events are already in place, else a conflict.
+    const ids = rows.map((row) => row.event.eventId.toLowerCase());
+    const { rows: found } = await this.pool.query<{ event_id: string; stream_name: string; stream_version: number }>({
+      name: 'es_events_by_id',
+      text: EVENTS_BY_ID,
+      values: [ids],
+    });
+    const byId = new Map(found.map((row) => [row.event_id, row]));
+    if (rows.every((row, index) => byId.get(ids[index])?.stream_name === row.stream && byId.get(ids[index])?.stream_version === row.version)) {
+      return results;
+    }
+    const versions = await this.streamVersions(conditions.map((condition) => condition.stream));
+    const moved = conditions.find((condition) => (versions.get(condition.stream) ?? -1) !== condition.version) ?? conditions[0];
+    throw new WrongExpectedVersionError(moved.stream, moved.version, versions.get(moved.stream) ?? -1);
   }
 
   async streamVersions(streams: readonly string[]): Promise<Map<string, number>> {
@@ -144,7 +194,7 @@ export class PostgresEventStore implements EventStore {
     const ids = events.map((event) => event.eventId.toLowerCase());
     const { rows } = await this.pool.query<{ event_id: string; stream_name: string; stream_version: number }>({
       name: 'es_events_by_id',
-      text: 'select event_id, stream_name, stream_version from events where event_id = any($1::uuid[])',
+      text: EVENTS_BY_ID,
       values: [ids],
     });
     const byId = new Map(rows.map((row) => [row.event_id, row]));
@@ -185,6 +235,19 @@ const HEAD = `
 
 const STREAM_VERSIONS =
   'select stream_name, max(stream_version)::int as version from events where stream_name = any($1::text[]) group by stream_name';
+
+const EVENTS_BY_ID = 'select event_id, stream_name, stream_version from events where event_id = any($1::uuid[])';
+
+// Every stream's version is checked once (an uncorrelated condition), then all rows or none go in.
+const APPEND_STREAMS = `
+  insert into events (event_id, stream_name, stream_version, type, data, metadata)
+  select e.event_id, e.stream_name, e.stream_version, e.type, e.data, e.metadata
+  from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[], $6::jsonb[])
+    with ordinality as e(event_id, stream_name, stream_version, type, data, metadata, ord)
+  where not exists (
+    select from unnest($7::text[], $8::int[]) as c(stream_name, version)
+    where coalesce((select max(stream_version) from events where stream_name = c.stream_name), -1) <> c.version)
+  order by e.ord`;
 
 const CURRENT_VERSION =
   'select coalesce(max(stream_version), -1)::int as version from events where stream_name = $1';

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, Query, QueryHandler, type ICommandHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { conflict, notFound, type Actor } from '../../../core/src';
+import { conflict, DomainError, notFound, type Actor } from '../../../core/src';
 import { isOperator } from '../../../auth/src/tenant';
 import { parseCatalogItemId } from '../../../catalog/src/domain/catalog-item-id';
 import { catalogDecider, catalogProductStream, type CatalogProductState } from '../../../catalog/src/domain/catalog.decider';
@@ -12,7 +12,7 @@ import { Clock } from '../../../clock/src';
 import { CustomerAccess, customerStream } from '../../../customers/src/application/customer-access';
 import { customerDecider, hasAttestedAgreement, relationshipOf, type CustomerState } from '../../../customers/src/domain/customer.decider';
 import { handleCommand, loadState, type CommandContext } from '../../../event-store/src/handle-command';
-import { EVENT_STORE, NO_STREAM, WrongExpectedVersionError, type EventStore } from '../../../event-store/src/port';
+import { EVENT_STORE, NO_STREAM, WrongExpectedVersionError, type EventStore, type StreamCondition } from '../../../event-store/src/port';
 import { PartnerDirectory, partnerStream } from '../../../partners/src/application/partner-directory';
 import { partnerDecider, type PartnerState } from '../../../partners/src/domain/partner.decider';
 import { cartDecider, resellerOf, type CartLineItemInput, type CartState, type ExistingCart } from '../domain/cart';
@@ -21,7 +21,7 @@ import { orderDecider, type OrderPlacedData, type OrderState } from '../domain/o
 import type { PartnerFacts } from '../domain/subscription.commands';
 import { SubscriptionQueries } from '../read-models/subscription.queries';
 import { StreamCache, type FoldRequest } from './stream-cache';
-import { appendPurchase, cartStream, metadataFor, newEventId, orderIdOfCart, orderStream } from './streams';
+import { appendPurchase, cartStream, metadataFor, newEventId, orderIdOfCart, orderStream, purchaseEvent, subscriptionStream } from './streams';
 import { cartViewAt, orderViewOf, type CartView, type CheckoutResult, type OrderView } from './views';
 
 // --- carts ------------------------------------------------------------------------------------------
@@ -112,12 +112,21 @@ interface CheckoutSources {
   products: Map<string, CatalogProductState>;
   promotions: PromotionsState;
   prices: PriceBook | null;
+  /** The version of every stream read: the checkout is written only if they are still current. */
+  versions: StreamCondition[];
 }
 
+/** Decisions again after a source stream moved (or a refusal on cached sources). */
+const MAX_CHECKOUT_RETRIES = 3;
+
 /**
- * Checkout: the order (whose id follows from the cart's) is written first and records every
- * purchase; then each subscription's stream gets its purchase. A second checkout of the cart
- * collides on the order stream; a checkout interrupted after the order is finished by the next one.
+ * Checkout: the order (whose id follows from the cart's) records every purchase, and each
+ * subscription's stream gets its purchase. A second checkout of the cart collides on the order
+ * stream. With a store that appends to several streams at once, the order and the purchases are
+ * one transaction, written only if every stream the checkout read is unchanged, so the checkout is
+ * first decided on the streams as this process last saw them (no read before the write) and again
+ * on the current ones if one moved. Otherwise the order is written first and then the purchases;
+ * a checkout interrupted in between is finished by the next one.
  */
 @CommandHandler(CheckoutCartCommand)
 export class CheckoutCartHandler implements ICommandHandler<CheckoutCartCommand, CheckoutResult> {
@@ -129,11 +138,33 @@ export class CheckoutCartHandler implements ICommandHandler<CheckoutCartCommand,
   ) {}
 
   async execute({ customerId, cartId, context }: CheckoutCartCommand): Promise<CheckoutResult> {
+    const partnerTenantId = context.actor.tenantId;
+    const orderId = orderIdOfCart(cartId);
+    let sources = this.store.appendToStreams ? this.cachedSources(cartId, customerId, partnerTenantId) : null;
+    for (let attempt = 0; ; attempt++) {
+      const cached = sources !== null;
+      sources ??= await this.load(cartId, customerId, partnerTenantId);
+      try {
+        return await this.place(sources, customerId, cartId, orderId, context);
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError && error.stream === orderStream(orderId)) {
+          // Checked out before (or by a concurrent request): finish that checkout's writes if needed.
+          const { state: existing } = await loadState(this.store, orderDecider, orderStream(orderId));
+          if (existing.exists) await this.materialize(existing, context);
+          throw conflict('cart-already-checked-out', `cart ${cartId} was already checked out as order ${orderId}`, { orderId });
+        }
+        // A source moved since it was read, or a refusal decided on cached sources that may be old.
+        const again = (error instanceof WrongExpectedVersionError || (cached && error instanceof DomainError)) && attempt < MAX_CHECKOUT_RETRIES;
+        if (!again) throw error;
+        sources = null;
+      }
+    }
+  }
+
+  private async place(sources: CheckoutSources, customerId: string, cartId: string, orderId: string, context: CommandContext): Promise<CheckoutResult> {
     const { actor } = context;
-    const sources = await this.load(cartId, customerId, actor.tenantId);
     const cart = sources.cart;
     if (!cart.exists || cart.customerId !== customerId || cart.partnerTenantId !== actor.tenantId) throw notFound('cart', cartId);
-    const orderId = orderIdOfCart(cartId);
 
     const { partner, customer: customerState } = sources;
     const buyer: CheckoutBuyer | null = partner.exists
@@ -168,17 +199,50 @@ export class CheckoutCartHandler implements ICommandHandler<CheckoutCartCommand,
     const order = decideCheckout({ cart, orderId, now: context.now.toISOString(), actor, buyer, customer, lines, customerSubscriptions, inGracePeriod });
     const [placed] = orderDecider.decide({ type: 'PlaceOrder', order }, { exists: false });
     const eventId = newEventId();
-    try {
-      await this.store.appendToStream(orderStream(orderId), NO_STREAM, [{ eventId, type: placed.type, data: placed.data, metadata: metadataFor(context, eventId) }]);
-    } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
-      // Checked out before (or by a concurrent request): finish that checkout's writes if needed.
-      const { state: existing } = await loadState(this.store, orderDecider, orderStream(orderId));
-      if (existing.exists) await this.materialize(existing, context);
-      throw conflict('cart-already-checked-out', `cart ${cartId} was already checked out as order ${orderId}`, { orderId });
+    const placedEvent = { eventId, type: placed.type, data: placed.data, metadata: metadataFor(context, eventId) };
+    if (this.store.appendToStreams) {
+      await this.store.appendToStreams(
+        [
+          { stream: orderStream(orderId), expected: NO_STREAM, events: [placedEvent] },
+          ...order.purchases.map((purchase) => ({ stream: subscriptionStream(purchase.subscriptionId), expected: NO_STREAM, events: [purchaseEvent(purchase, context)] })),
+        ],
+        sources.versions,
+      );
+    } else {
+      await this.store.appendToStream(orderStream(orderId), NO_STREAM, [placedEvent]);
+      await this.materialize(order, context);
     }
-    await this.materialize(order, context);
     return { orders: [orderViewOf(order)], orderErrors: order.orderErrors };
+  }
+
+  /** The sources as this process last saw them, when every one of them is cached; else null. */
+  private cachedSources(cartId: string, customerId: string, partnerTenantId: string): CheckoutSources | null {
+    const peeked = (stream: string) => {
+      const folded = this.cache.peek(stream);
+      return folded ? { stream, folded } : null;
+    };
+    const cart = peeked(cartStream(cartId));
+    const customer = peeked(customerStream(customerId));
+    const partner = peeked(partnerStream(partnerTenantId));
+    const promotions = peeked(PROMOTIONS_STREAM);
+    if (!cart || !customer || !partner || !promotions) return null;
+    const cartState = cart.folded.state as CartState;
+    const customerState = customer.folded.state as CustomerState;
+    const partnerState = partner.folded.state as PartnerState;
+    if (!cartState.exists || !customerState.exists || !partnerState.exists) return null;
+    const productIds = productIdsOf(cartState);
+    const products = productIds.flatMap((id) => peeked(catalogProductStream(id)) ?? []);
+    const prices = peeked(priceListStream(customerState.country, partnerState.currency));
+    if (!prices || products.length < productIds.length) return null;
+    return {
+      cart: cartState,
+      customer: customerState,
+      partner: partnerState,
+      promotions: promotions.folded.state as PromotionsState,
+      products: new Map(productIds.map((id, index) => [id, products[index].folded.state as CatalogProductState])),
+      prices: prices.folded.projected as PriceBook,
+      versions: [cart, customer, partner, promotions, prices, ...products].map(({ stream, folded }) => ({ stream, version: folded.version })),
+    };
   }
 
   /**
@@ -190,7 +254,7 @@ export class CheckoutCartHandler implements ICommandHandler<CheckoutCartCommand,
     const cartRequest: FoldRequest = { stream: cartStream(cartId), decider: cartDecider };
     let cart = this.cache.peek(cartRequest.stream)?.state as CartState | undefined;
     if (!cart) [{ state: cart }] = (await this.cache.foldMany([cartRequest])) as Array<{ state: CartState }>;
-    const productIds = cart.exists ? [...new Set(cart.lineItems.flatMap((line) => parseCatalogItemId(line.catalogItemId)?.productId ?? []))] : [];
+    const productIds = productIdsOf(cart);
     const known = this.priceListOf(customerId, partnerTenantId);
     const requests: FoldRequest[] = [
       cartRequest,
@@ -204,9 +268,12 @@ export class CheckoutCartHandler implements ICommandHandler<CheckoutCartCommand,
     const customer = folded[1].state as CustomerState;
     const partner = folded[2].state as PartnerState;
     let prices = known ? (folded[folded.length - 1].projected as PriceBook) : null;
+    const versions = requests.map(({ stream }, index) => ({ stream, version: folded[index].version }));
     if (!known && customer.exists && partner.exists) {
-      const [list] = await this.cache.foldMany([priceListRequest(priceListStream(customer.country, partner.currency))]);
+      const stream = priceListStream(customer.country, partner.currency);
+      const [list] = await this.cache.foldMany([priceListRequest(stream)]);
       prices = list.projected as PriceBook;
+      versions.push({ stream, version: list.version });
     }
     return {
       cart: folded[0].state as CartState,
@@ -215,6 +282,7 @@ export class CheckoutCartHandler implements ICommandHandler<CheckoutCartCommand,
       promotions: folded[3].state as PromotionsState,
       products: new Map(productIds.map((id, index) => [id, folded[4 + index].state as CatalogProductState])),
       prices,
+      versions,
     };
   }
 
@@ -256,6 +324,10 @@ export class CheckoutCartHandler implements ICommandHandler<CheckoutCartCommand,
     for (const [id, partner] of found) if (partner) map.set(id, { tenantId: partner.partnerTenantId, kind: partner.kind, region: partner.region });
     return map;
   }
+}
+
+function productIdsOf(cart: CartState): string[] {
+  return cart.exists ? [...new Set(cart.lineItems.flatMap((line) => parseCatalogItemId(line.catalogItemId)?.productId ?? []))] : [];
 }
 
 function priceListRequest(stream: string): FoldRequest {

@@ -17,6 +17,17 @@ import './subscriptions.schema';
 
 export const SUBSCRIPTIONS_PROJECTION = 'subscriptions_v1';
 const CATCH_UP_TIMEOUT_MS = 5_000;
+const IN_GRACE_PERIOD = `
+  select subscription_id, product_id, sku_id, expired_at, grace_ends_at from subscriptions
+  where customer_id = $1 and status = 'expired' and grace_ends_at > $2`;
+
+interface GraceRow {
+  subscription_id: string;
+  product_id: string;
+  sku_id: string;
+  expired_at: Date | null;
+  grace_ends_at: Date | null;
+}
 
 export interface SubscriptionListItem {
   id: string;
@@ -171,16 +182,15 @@ export class SubscriptionQueries {
 
   /**
    * R-SUB-7: the customer's expired subscriptions (any partner's) whose grace period runs at `now`.
-   * From the read model as it is: one indexed query, no wait for catch-up.
+   * From the read model as it is: one indexed query, no wait for catch-up. Every checkout asks, so
+   * it is a prepared statement on the pool (Kysely would check a connection out per query).
    */
   async inGracePeriod(customerId: string, now: Date): Promise<GracePeriodFact[]> {
-    const rows = await this.database.db
-      .selectFrom('subscriptions')
-      .select(['subscription_id', 'product_id', 'sku_id', 'expired_at', 'grace_ends_at'])
-      .where('customer_id', '=', customerId)
-      .where('status', '=', 'expired')
-      .where('grace_ends_at', '>', now)
-      .execute();
+    const { rows } = await this.database.pool.query<GraceRow>({
+      name: 'subscriptions_in_grace',
+      text: IN_GRACE_PERIOD,
+      values: [customerId, now],
+    });
     return rows.flatMap((row) =>
       row.expired_at && row.grace_ends_at
         ? [{ subscriptionId: row.subscription_id, skuRef: `${row.product_id}:${row.sku_id}`, expiredAt: row.expired_at.toISOString(), graceEndsAt: row.grace_ends_at.toISOString() }]
