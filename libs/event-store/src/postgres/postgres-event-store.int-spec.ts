@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../../persistence/src/testing/test-database';
 import { eventStoreContract, eventually } from '../contract/event-store.contract';
+import { WrongExpectedVersionError } from '../port';
 import { PostgresEventStore } from './postgres-event-store';
 
 eventStoreContract(
@@ -87,6 +88,97 @@ describe('PostgresEventStore: readers never skip a late commit (ARCHITECTURE rul
     const position = await store.headPosition();
     expect(position).toMatch(/^\d{20}:\d{20}$/);
     await expect(store.readAll('42', 1)).rejects.toThrow(TypeError);
+  });
+});
+
+describe('PostgresEventStore: appends that arrive together share one statement (group commit)', () => {
+  let database: TestDatabase;
+  // One statement at a time, so everything sent while it runs forms the next batch.
+  let store: PostgresEventStore;
+  let statements: jest.SpyInstance;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    store = new PostgresEventStore(database.pool, { maxInFlight: 1, maxWrites: 64 });
+    statements = jest.spyOn(database.pool, 'query');
+  });
+
+  afterAll(async () => {
+    statements.mockRestore();
+    await database.drop();
+  });
+
+  const batchStatements = () => statements.mock.calls.filter(([config]) => (config as { name?: string }).name === 'es_conditional_writes').length;
+
+  it('writes 20 concurrent appends in two statements, each with its own version', async () => {
+    statements.mockClear();
+    const streams = Array.from({ length: 20 }, () => `group-${randomUUID()}`);
+    const results = await Promise.all(streams.map((stream) => store.appendToStream(stream, -1, [event('One'), event('Two')])));
+    expect(results).toEqual(streams.map(() => ({ nextExpectedVersion: 1 })));
+    expect(batchStatements()).toBe(2);
+    for (const stream of streams) expect((await store.readStream(stream)).events.map((e) => [e.type, e.streamVersion])).toEqual([['One', 0], ['Two', 1]]);
+  });
+
+  it('refuses only the stale append of a batch; the others are written', async () => {
+    const [stale, fresh, other] = [`group-${randomUUID()}`, `group-${randomUUID()}`, `group-${randomUUID()}`];
+    await store.appendToStream(stale, -1, [event('First')]);
+    statements.mockClear();
+    const outcomes = await Promise.allSettled([
+      store.appendToStream(`group-${randomUUID()}`, -1, [event('Opener')]),
+      store.appendToStream(stale, -1, [event('Stale')]),
+      store.appendToStream(fresh, -1, [event('Fresh')]),
+      store.appendToStreams([{ stream: other, expected: -1, events: [event('Other')] }], [{ stream: stale, version: 0 }]),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ stream: stale, expected: -1, actual: 0 });
+    expect(batchStatements()).toBe(2);
+    expect((await store.readStream(stale)).events.map((e) => e.type)).toEqual(['First']);
+    expect((await store.readStream(fresh)).events.map((e) => e.type)).toEqual(['Fresh']);
+    expect((await store.readStream(other)).events.map((e) => e.type)).toEqual(['Other']);
+  });
+
+  it('settles a batch that hits a unique index write by write: only the colliding append fails, a repeated one is a no-op', async () => {
+    const repeated = `group-${randomUUID()}`;
+    const stored = event('Stored');
+    await store.appendToStream(repeated, -1, [stored]);
+    // Its event id is already taken in another stream: no version check catches that, the unique index does.
+    const taken = event('Taken');
+    await store.appendToStream(`group-${randomUUID()}`, -1, [taken]);
+    const colliding = `group-${randomUUID()}`;
+    const fresh = Array.from({ length: 5 }, () => `group-${randomUUID()}`);
+    statements.mockClear();
+    const outcomes = await Promise.allSettled([
+      store.appendToStream(`group-${randomUUID()}`, -1, [event('Opener')]),
+      store.appendToStream(repeated, -1, [stored]),
+      store.appendToStream(colliding, -1, [taken]),
+      ...fresh.map((stream) => store.appendToStream(stream, -1, [event('Fresh')])),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', ...fresh.map(() => 'fulfilled')]);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
+    // The opener, the batch that collided, then each of its 7 writes alone.
+    expect(batchStatements()).toBe(9);
+    expect((await store.readStream(repeated)).events.map((e) => e.eventId)).toEqual([stored.eventId]);
+    expect((await store.readStream(colliding)).version).toBe(-1);
+    for (const stream of fresh) expect((await store.readStream(stream)).version).toBe(0);
+  });
+
+  it('lets exactly one of two concurrent appends at the same version of a stream win', async () => {
+    const stream = `group-${randomUUID()}`;
+    await store.appendToStream(stream, -1, [event('Start')]);
+    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, index) => store.appendToStream(stream, 0, [event(`Writer${index}`)])));
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    for (const outcome of outcomes.filter((o) => o.status === 'rejected')) expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
+    expect((await store.readStream(stream)).version).toBe(1);
+  });
+
+  it('stores undefined or null event data as JSON null, as a single append does', async () => {
+    const stream = `group-${randomUUID()}`;
+    await Promise.all([
+      store.appendToStream(`group-${randomUUID()}`, -1, [event('Opener')]),
+      store.appendToStream(stream, -1, [{ ...event('Undefined'), data: undefined }, { ...event('Null'), data: null }]),
+    ]);
+    expect((await store.readStream(stream)).events.map((e) => e.data)).toEqual([null, null]);
   });
 });
 

@@ -12,21 +12,30 @@ import {
   type StreamSlice,
 } from '../port';
 import { streamConditions } from '../stream-appends';
+import { WriteBatcher, type ConditionalWrite, type EventRowToInsert, type WriteBatcherOptions } from './write-batcher';
 import './events.schema';
 
 /**
  * The event store on PostgreSQL (table `events`, migration 0001_event_store).
  *
- * Appends with an expected version are one statement (one round trip): the version check and
- * the insert run together, and the unique (stream_name, stream_version) index turns a stale
- * expected version or a concurrent writer's race into a conflict. readAll only returns events of transactions older than every transaction
- * still running (ARCHITECTURE rule 5), ordered by (transaction id, position), so a reader never
- * moves past an event that commits later.
+ * Appends with an expected version are one statement (one round trip), the version checks and the
+ * insert together, and appends that arrive while others run share a statement and a commit
+ * (write-batcher.ts). The unique (stream_name, stream_version) index turns a concurrent writer's
+ * race into a conflict. readAll only returns events of transactions older than every
+ * transaction still running (ARCHITECTURE rule 5), ordered by (transaction id, position), so a
+ * reader never moves past an event that commits later.
  *
  * The pool belongs to the caller, who ends it; `close()` leaves it open.
  */
 export class PostgresEventStore implements EventStore {
-  constructor(private readonly pool: Pool) {}
+  private readonly batcher: WriteBatcher;
+
+  constructor(
+    private readonly pool: Pool,
+    batching: WriteBatcherOptions = { maxInFlight: 1, maxWrites: 64 },
+  ) {
+    this.batcher = new WriteBatcher(pool, batching);
+  }
 
   async readStream(stream: string): Promise<StreamSlice> {
     const { rows } = await this.pool.query<EventRow>({ name: 'es_read_stream', text: READ_STREAM, values: [stream] });
@@ -39,63 +48,37 @@ export class PostgresEventStore implements EventStore {
     if (events.length === 0) return this.appendNothing(stream, expected);
     if (expected === 'any') return this.appendAny(stream, events);
     if (!Number.isInteger(expected) || expected < -1) throw new RangeError(`invalid expected version ${expected}`);
-
-    let inserted: number;
-    try {
-      inserted = (await this.pool.query(appendQuery(stream, expected, events))).rowCount ?? 0;
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      return this.resolveConflict(stream, expected, events);
-    }
-    if (inserted === events.length) return { nextExpectedVersion: expected + events.length };
-    // Nothing inserted: the stream has no event at the expected version, it is behind.
-    throw new WrongExpectedVersionError(stream, expected, await this.currentVersion(stream));
+    await this.write({ rows: rowsOf(stream, expected, events), conditions: [{ stream, version: expected }] });
+    return { nextExpectedVersion: expected + events.length };
   }
 
   /**
-   * One statement: the version checks of every stream (written or only depended on) run first,
-   * once, and either all rows go in or none; the unique (stream, version) index turns a concurrent
-   * writer's race into a conflict, as for one stream.
+   * Either all rows go in or none: the version checks of every stream (written or only depended
+   * on) are part of the same statement as the insert.
    */
   async appendToStreams(appends: readonly StreamAppend[], unchanged: readonly StreamCondition[] = []): Promise<AppendResult[]> {
     const conditions = streamConditions(appends, unchanged);
-    const rows = appends.flatMap(({ stream, expected, events }) => events.map((event, index) => ({ stream, version: expected + 1 + index, event })));
-    let inserted = 0;
-    try {
-      const result = await this.pool.query({
-        name: 'es_append_streams',
-        text: APPEND_STREAMS,
-        values: [
-          rows.map((row) => row.event.eventId),
-          rows.map((row) => row.stream),
-          rows.map((row) => row.version),
-          rows.map((row) => row.event.type),
-          rows.map((row) => jsonText(row.event.data)),
-          rows.map((row) => jsonText(row.event.metadata)),
-          conditions.map((condition) => condition.stream),
-          conditions.map((condition) => condition.version),
-        ],
-      });
-      inserted = result.rowCount ?? 0;
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-    }
-    const results = appends.map(({ expected, events }) => ({ nextExpectedVersion: expected + events.length }));
-    if (inserted === rows.length) return results;
+    await this.write({ rows: appends.flatMap(({ stream, expected, events }) => rowsOf(stream, expected, events)), conditions });
+    return appends.map(({ expected, events }) => ({ nextExpectedVersion: expected + events.length }));
+  }
 
-    // Nothing written: a no-op if the very same events are already in place, else a conflict.
-    const ids = rows.map((row) => row.event.eventId.toLowerCase());
+  /** Settles a conditional write: done, a no-op if the very same events are already in place, or a conflict. */
+  private async write(write: ConditionalWrite): Promise<void> {
+    if ((await this.batcher.write(write)) === 'written') return;
+    const ids = write.rows.map((row) => row.event.eventId.toLowerCase());
     const { rows: found } = await this.pool.query<{ event_id: string; stream_name: string; stream_version: number }>({
       name: 'es_events_by_id',
       text: EVENTS_BY_ID,
       values: [ids],
     });
     const byId = new Map(found.map((row) => [row.event_id, row]));
-    if (rows.every((row, index) => byId.get(ids[index])?.stream_name === row.stream && byId.get(ids[index])?.stream_version === row.version)) {
-      return results;
-    }
-    const versions = await this.streamVersions(conditions.map((condition) => condition.stream));
-    const moved = conditions.find((condition) => (versions.get(condition.stream) ?? -1) !== condition.version) ?? conditions[0];
+    const alreadyStored = write.rows.every(({ stream, version }, index) => {
+      const stored = byId.get(ids[index]);
+      return stored?.stream_name === stream && stored.stream_version === version;
+    });
+    if (alreadyStored) return;
+    const versions = await this.streamVersions(write.conditions.map((condition) => condition.stream));
+    const moved = write.conditions.find((condition) => (versions.get(condition.stream) ?? -1) !== condition.version) ?? write.conditions[0];
     throw new WrongExpectedVersionError(moved.stream, moved.version, versions.get(moved.stream) ?? -1);
   }
 
@@ -175,20 +158,6 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /** The append lost a race or was stale: a no-op if the same events are already there, else a conflict. */
-  private async resolveConflict(stream: string, expected: number, events: EventToAppend[]): Promise<AppendResult> {
-    const { rows } = await this.pool.query<{ event_id: string; stream_version: number }>({
-      name: 'es_events_after',
-      text: EVENTS_AFTER,
-      values: [stream, expected, events.length],
-    });
-    const ids = events.map((event) => event.eventId.toLowerCase());
-    if (rows.length === ids.length && rows.every((row, index) => row.event_id === ids[index])) {
-      return { nextExpectedVersion: expected + events.length };
-    }
-    throw new WrongExpectedVersionError(stream, expected, await this.currentVersion(stream));
-  }
-
   /** Version of the last of `events` if all of them are already in the stream, in order; else null. */
   private async findSameEvents(stream: string, events: EventToAppend[]): Promise<number | null> {
     const ids = events.map((event) => event.eventId.toLowerCase());
@@ -238,43 +207,11 @@ const STREAM_VERSIONS =
 
 const EVENTS_BY_ID = 'select event_id, stream_name, stream_version from events where event_id = any($1::uuid[])';
 
-// Every stream's version is checked once (an uncorrelated condition), then all rows or none go in.
-const APPEND_STREAMS = `
-  insert into events (event_id, stream_name, stream_version, type, data, metadata)
-  select e.event_id, e.stream_name, e.stream_version, e.type, e.data, e.metadata
-  from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::jsonb[], $6::jsonb[])
-    with ordinality as e(event_id, stream_name, stream_version, type, data, metadata, ord)
-  where not exists (
-    select from unnest($7::text[], $8::int[]) as c(stream_name, version)
-    where coalesce((select max(stream_version) from events where stream_name = c.stream_name), -1) <> c.version)
-  order by e.ord`;
-
 const CURRENT_VERSION =
   'select coalesce(max(stream_version), -1)::int as version from events where stream_name = $1';
 
-const EVENTS_AFTER = `
-  select event_id, stream_version from events
-  where stream_name = $1 and stream_version > $2
-  order by stream_version
-  limit $3`;
-
 // The key space is shared with other advisory locks (projection runners): prefix it.
 const LOCK_STREAM = `select pg_advisory_xact_lock(hashtextextended('event-stream:' || $1, 0))`;
-
-// The version check and the insert in one statement: the row goes in only if the stream's event
-// at the expected version exists (or none is expected), and the unique (stream, version) index
-// refuses it if a newer one exists too. No row inserted means the stream is behind.
-const APPEND_ONE = `
-  insert into events (event_id, stream_name, stream_version, type, data, metadata)
-  select $3::uuid, $1, $2::int + 1, $4, $5::jsonb, $6::jsonb
-  where $2::int = -1 or exists (select from events where stream_name = $1 and stream_version = $2::int)`;
-
-const APPEND_MANY = `
-  insert into events (event_id, stream_name, stream_version, type, data, metadata)
-  select e.event_id, $1, $2::int + e.ord::int, e.type, e.data, e.metadata
-  from unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) with ordinality as e(event_id, type, data, metadata, ord)
-  where $2::int = -1 or exists (select from events where stream_name = $1 and stream_version = $2::int)
-  order by e.ord`;
 
 const APPEND_ANY = `
   insert into events (event_id, stream_name, stream_version, type, data, metadata)
@@ -284,20 +221,8 @@ const APPEND_ANY = `
   order by e.ord
   returning stream_version as version`;
 
-function appendQuery(stream: string, expected: number, events: EventToAppend[]): QueryConfig {
-  if (events.length === 1) {
-    const [event] = events;
-    return {
-      name: 'es_append_one',
-      text: APPEND_ONE,
-      values: [stream, expected, event.eventId, event.type, jsonText(event.data), jsonText(event.metadata)],
-    };
-  }
-  return {
-    name: 'es_append_many',
-    text: APPEND_MANY,
-    values: [stream, expected, ...columns(events)],
-  };
+function rowsOf(stream: string, expected: number, events: EventToAppend[]): EventRowToInsert[] {
+  return events.map((event, index) => ({ stream, version: expected + 1 + index, event }));
 }
 
 function appendAnyQuery(stream: string, events: EventToAppend[]): QueryConfig {
