@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
+
 /** Queue names of the project; every queue lives under the configured key prefix. */
 export const QUEUES = {
-  /** One job per due timer row; the job name is the timer kind. */
+  /** Timer jobs: each carries due rows of one kind (the job name). */
   timers: 'timers',
   /** The repeating sweep that turns due timer rows into timer jobs. */
   timerSweeps: 'timer-sweeps',
@@ -15,8 +17,13 @@ export const JOB_NAMES = {
   deliverWebhook: 'deliver-webhook',
 } as const;
 
-/** Payload of a timer job: a copy of the due-timers row at sweep time (JSON-safe). */
+/** Payload of a timer job: copies of due-timers rows of one kind at sweep time. */
 export interface TimerJobData {
+  timers: DueTimerData[];
+}
+
+/** A due-timers row at sweep time (JSON-safe). */
+export interface DueTimerData {
   timerId: string;
   kind: string;
   /** ISO-8601 instant. */
@@ -44,11 +51,20 @@ function escapeJobIdPart(part: string): string {
 }
 
 /**
- * Deterministic id of the job for one due timer. The due instant is part of it so that a timer
+ * Deterministic id of one scheduled occurrence of a timer (what its events' ids derive from). The due instant is part of it so that a timer
  * rescheduled under the same id gets a new job even while an old failed job is kept.
  */
 export function timerJobId(timerId: string, dueAt: Date | string): string {
   const instant = typeof dueAt === 'string' ? new Date(dueAt) : dueAt;
   if (Number.isNaN(instant.getTime())) throw new Error(`invalid due instant for timer ${timerId}`);
   return jobId('timer', timerId, instant.getTime());
+}
+
+/**
+ * Deterministic id of the timer job for these rows (in sweep order): the same rows swept twice
+ * while their job exists give one job.
+ */
+export function timerBatchJobId(kind: string, timers: ReadonlyArray<{ timerId: string; dueAt: Date | string }>): string {
+  const occurrences = timers.map((timer) => timerJobId(timer.timerId, timer.dueAt)).join('\n');
+  return jobId('timers', kind, createHash('sha256').update(occurrences).digest('hex').slice(0, 32));
 }

@@ -12,7 +12,9 @@ export interface DatabaseHandle {
 }
 
 export function openDatabase(url: string, poolSize = 10): DatabaseHandle {
-  const pool = new Pool({ connectionString: url, max: poolSize });
+  // Short OLTP statements: JIT compilation (tens of milliseconds) costs more than any of them
+  // saves, and a cost estimate made before statistics exist can trigger it.
+  const pool = new Pool({ connectionString: url, max: poolSize, options: '-c jit=off' });
   // An idle client's error (e.g. the server restarting) must not crash the process.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../../clock/src';
 import type { DatabaseHandle } from '../../persistence/src/database';
 import { createRedisConnection, type JobsOptions } from '../../jobs/src/connection';
-import { JOB_NAMES, QUEUES, timerJobId, type TimerJobData } from '../../jobs/src/queues';
+import { JOB_NAMES, QUEUES, timerBatchJobId, timerJobId, type DueTimerData, type TimerJobData } from '../../jobs/src/queues';
 import './due-timers.schema';
 import { declaredKinds, type DueTimerRow, type TimerRule } from './timer-rules';
 import { RecurringSweep } from '../../jobs/src/recurring-sweep';
@@ -19,6 +19,7 @@ export interface DueTimer {
 }
 
 export interface TimerJobContext {
+  /** Deterministic id of this timer occurrence (`timerJobId`): the ids of the events it appends derive from it. */
   jobId: string;
   /** 1 for the first delivery. */
   attempt: number;
@@ -38,8 +39,13 @@ export interface TimerServiceOptions {
   sweepEveryMs?: number;
   /** Rows read per sweep page. */
   sweepBatchSize?: number;
-  /** Timer jobs processed in parallel per process. */
+  /** Timer jobs processed in parallel per process (each runs its rows at once). */
   concurrency?: number;
+  /**
+   * Due rows (of one kind) per timer job at most: one job's Redis round trips and bookkeeping serve
+   * them all, and their commands reach the event store together (it batches reads and writes).
+   */
+  jobRows?: number;
   /** Deliveries of a timer job before it fails for good. */
   attempts?: number;
   /** First retry delay; doubles on each retry. */
@@ -49,15 +55,20 @@ export interface TimerServiceOptions {
   /** How often a worker checks that the sweep scheduler still exists in Redis. */
   schedulerCheckMs?: number;
   /**
-   * Rows one scheduled sweep turns into jobs at most. Rows stay in due_timers until their event is
-   * projected, so the next sweep re-finds those still running (their job ids dedupe) and goes on
-   * with the rest: the jobs in Redis, and the worker's memory, stay bounded however many are due.
+   * Rows one scheduled sweep turns into jobs at most; a scheduled sweep also waits while that many
+   * rows are still queued, so the jobs in Redis stay bounded however many are due.
    */
   sweepMaxRows?: number;
   /** How long a worker's claim on a timer job lasts unless renewed; a killed worker's jobs return after it. */
   lockDurationMs?: number;
   /** How often a worker looks for jobs whose worker died. */
   stalledIntervalMs?: number;
+}
+
+/** The last row a sweep enqueued: the next scheduled sweep goes on after it. */
+export interface SweepCursor {
+  dueAt: Date;
+  timerId: string;
 }
 
 export interface SweepResult {
@@ -103,11 +114,12 @@ export class TimerService {
       sweepEveryMs: options.sweepEveryMs ?? 1000,
       sweepBatchSize: options.sweepBatchSize ?? 1000,
       concurrency: options.concurrency ?? 5,
+      jobRows: options.jobRows ?? 50,
       attempts: options.attempts ?? 8,
       backoffMs: options.backoffMs ?? 1000,
       keepFailedSeconds: options.keepFailedSeconds ?? 24 * 3600,
       schedulerCheckMs: options.schedulerCheckMs ?? 10_000,
-      sweepMaxRows: options.sweepMaxRows ?? 5_000,
+      sweepMaxRows: options.sweepMaxRows ?? 10_000,
       // Timer jobs are short commands: a dead worker's jobs come back within seconds, not 30 s.
       lockDurationMs: options.lockDurationMs ?? 10_000,
       stalledIntervalMs: options.stalledIntervalMs ?? 5_000,
@@ -180,12 +192,12 @@ export class TimerService {
   }
 
   /**
-   * Enqueues one job per row due at or before `now` (at most `maxRows`, earliest first). The job
-   * id is deterministic, so sweeping the same row again while its job exists adds nothing.
+   * Enqueues the rows due at or before `now` (after `after`, at most `maxRows`, earliest first) as
+   * timer jobs of up to `jobRows` rows of one kind. Job ids follow from the rows, so sweeping the
+   * same rows again while their job exists adds nothing.
    */
-  async sweepDue(now: Date, maxRows = Number.POSITIVE_INFINITY): Promise<SweepResult> {
+  async sweepDue(now: Date, maxRows = Number.POSITIVE_INFINITY, after: SweepCursor | null = null): Promise<SweepResult> {
     const swept: DueTimerRow[] = [];
-    let after: { dueAt: Date; timerId: string } | null = null;
     for (;;) {
       let query = this.database.db
         .selectFrom('due_timers')
@@ -196,16 +208,16 @@ export class TimerService {
         .limit(Math.min(this.settings.sweepBatchSize, maxRows - swept.length));
       if (after) {
         const { dueAt, timerId } = after;
-        query = query.where((eb) => eb.or([eb('due_at', '>', dueAt), eb.and([eb('due_at', '=', dueAt), eb('timer_id', '>', timerId)])]));
+        query = query.where((eb) => eb(eb.refTuple('due_at', 'timer_id'), '>', eb.tuple(dueAt, timerId)));
       }
       const rows = (await query.execute()).map(toRow);
       if (rows.length === 0) break;
       await this.queue().addBulk(
-        rows.map((row) => ({
-          name: row.kind,
-          data: { timerId: row.timerId, kind: row.kind, dueAt: row.dueAt.toISOString(), payload: row.payload, streamName: row.streamName },
+        jobsOf(rows, this.settings.jobRows).map((timers) => ({
+          name: timers[0].kind,
+          data: { timers },
           opts: {
-            jobId: timerJobId(row.timerId, row.dueAt),
+            jobId: timerBatchJobId(timers[0].kind, timers),
             attempts: this.settings.attempts,
             backoff: { type: 'exponential', delay: this.settings.backoffMs },
             removeOnComplete: true,
@@ -219,6 +231,27 @@ export class TimerService {
       after = { dueAt: last.dueAt, timerId: last.timerId };
     }
     return { swept };
+  }
+
+  /**
+   * What the job scheduler runs. While a sweep's worth of rows is still queued it adds nothing
+   * (Redis stays bounded). Otherwise it goes on after the last row it enqueued, so rows already
+   * queued or running are not swept again, and starts over from the earliest due row once every
+   * timer job has finished: rows still due then were not done (a failure, a lost Redis).
+   */
+  async scheduledSweep(): Promise<SweepResult> {
+    const counts = await this.pendingJobCounts();
+    const queued = counts.waiting + counts.prioritized + counts.delayed;
+    if (queued * this.settings.jobRows >= this.settings.sweepMaxRows) return { swept: [] };
+    const drained = queued + counts.active === 0;
+    const redis = await this.queue().client;
+    const cursorKey = `${this.jobs.prefix}:${QUEUES.timers}:sweep-cursor`;
+    const after = drained ? null : parseCursor(await redis.get(cursorKey));
+    const result = await this.sweepDue(this.clock.now(), this.settings.sweepMaxRows, after);
+    const last = result.swept.at(-1);
+    if (last) await redis.set(cursorKey, JSON.stringify({ dueAt: last.dueAt.toISOString(), timerId: last.timerId }));
+    else if (drained) await redis.del(cursorKey);
+    return result;
   }
 
   /** The earliest row due at or before `notAfter`, skipping the given occurrences. */
@@ -306,19 +339,27 @@ export class TimerService {
     return connection;
   }
 
+  /** Runs every row of the job at once; if any failed, the job is retried (rows done before are ignored by their deciders). */
   private async runTimerJob(job: Job<TimerJobData>): Promise<void> {
     const processor = this.processors.get(job.name);
     if (!processor) throw new UnrecoverableError(`no processor for timer kind "${job.name}"`);
-    const { timerId, kind, dueAt, payload, streamName } = job.data;
-    await processor.process(
-      { timerId, kind, dueAt: new Date(dueAt), payload, streamName },
-      { jobId: job.id ?? timerJobId(timerId, dueAt), attempt: job.attemptsMade + 1 },
+    const attempt = job.attemptsMade + 1;
+    const timers = job.data.timers;
+    const outcomes = await Promise.allSettled(
+      timers.map(({ timerId, kind, dueAt, payload, streamName }) =>
+        processor.process({ timerId, kind, dueAt: new Date(dueAt), payload, streamName }, { jobId: timerJobId(timerId, dueAt), attempt }),
+      ),
     );
+    const failures = outcomes.flatMap((outcome, index) => (outcome.status === 'rejected' ? [{ timer: timers[index], reason: outcome.reason as unknown }] : []));
+    if (failures.length === 0) return;
+    const [first] = failures;
+    const message = first.reason instanceof Error ? first.reason.message : String(first.reason);
+    throw new Error(`${failures.length} of ${timers.length} timers failed; ${first.timer.timerId} due ${first.timer.dueAt}: ${message}`);
   }
 
   private async runSweepJob(job: Job): Promise<void> {
     if (job.name !== JOB_NAMES.sweepDueTimers) throw new UnrecoverableError(`no processor for job "${job.name}"`);
-    await this.sweepDue(this.clock.now(), this.settings.sweepMaxRows);
+    await this.scheduledSweep();
   }
 }
 
@@ -338,4 +379,31 @@ function toRow(row: {
     streamName: row.stream_name,
     createdAt: row.created_at,
   };
+}
+
+/** Consecutive rows of one kind, at most `size` per job, in sweep order. */
+function jobsOf(rows: readonly DueTimerRow[], size: number): DueTimerData[][] {
+  const jobs: DueTimerData[][] = [];
+  let current: DueTimerData[] = [];
+  for (const row of rows) {
+    if (current.length > 0 && (current.length >= size || current[0].kind !== row.kind)) {
+      jobs.push(current);
+      current = [];
+    }
+    current.push({ timerId: row.timerId, kind: row.kind, dueAt: row.dueAt.toISOString(), payload: row.payload, streamName: row.streamName });
+  }
+  if (current.length > 0) jobs.push(current);
+  return jobs;
+}
+
+function parseCursor(text: string | null): SweepCursor | null {
+  if (!text) return null;
+  try {
+    const { dueAt, timerId } = JSON.parse(text) as { dueAt?: unknown; timerId?: unknown };
+    const instant = typeof dueAt === 'string' ? new Date(dueAt) : null;
+    return instant && !Number.isNaN(instant.getTime()) && typeof timerId === 'string' ? { dueAt: instant, timerId } : null;
+  } catch {
+    // A cursor that cannot be read only means starting over: the job ids dedupe what is queued.
+    return null;
+  }
 }

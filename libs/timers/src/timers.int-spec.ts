@@ -4,7 +4,7 @@ import { ControllableClock } from '../../clock/src';
 import { PostgresEventStore } from '../../event-store/src/postgres/postgres-event-store';
 import { ProjectionRunner } from '../../event-store/src/projections/projection-runner';
 import { createRedisConnection, deleteKeysWithPrefix, type JobsOptions } from '../../jobs/src/connection';
-import { timerJobId } from '../../jobs/src/queues';
+import { timerBatchJobId } from '../../jobs/src/queues';
 import { createTestDatabase, type TestDatabase } from '../../persistence/src/testing/test-database';
 import { DueTimersProjection } from './due-timers.projection';
 import { reminderStream, reminderTimerId, reminderTimerRule, ReminderProcessor, scheduleReminder, REMINDER_TIMER_KIND } from './testing/reminder';
@@ -83,7 +83,7 @@ describe('timers: due rows in PostgreSQL, jobs in BullMQ (ARCHITECTURE rule 6)',
     expect((await timers.sweepDue(clock.now())).swept).toEqual([]);
   });
 
-  it('a bounded sweep takes the earliest due rows and leaves the rest for the next sweeps', async () => {
+  it('a bounded sweep takes the earliest due rows into one job; sweeping them again adds nothing', async () => {
     const bounded = new TimerService(database, clock, { ...jobs, prefix: `${base}-bounded` }, [reminderTimerRule], [processor]);
     extra.push(bounded);
     const ids = [newId(), newId(), newId()];
@@ -94,19 +94,44 @@ describe('timers: due rows in PostgreSQL, jobs in BullMQ (ARCHITECTURE rule 6)',
 
     const first = await bounded.sweepDue(clock.now(), 2);
     expect(first.swept.map((row) => row.timerId)).toEqual(ids.slice(0, 2).map(reminderTimerId));
-    expect((await bounded.pendingJobCounts()).waiting).toBe(2);
-    // Nothing ran yet: the same two are found again and dedupe; the third waits its turn.
+    expect(await waitingTimerIds(bounded)).toEqual([ids.slice(0, 2).map(reminderTimerId)]);
+    // Nothing ran yet: the same two are found again and dedupe.
     await bounded.sweepDue(clock.now(), 2);
-    expect((await bounded.pendingJobCounts()).waiting).toBe(2);
-    const all = await bounded.sweepDue(clock.now());
-    expect(all.swept.map((row) => row.timerId)).toEqual(expect.arrayContaining(ids.map(reminderTimerId)));
-    expect((await bounded.pendingJobCounts()).waiting).toBe(3);
+    expect(await waitingTimerIds(bounded)).toEqual([ids.slice(0, 2).map(reminderTimerId)]);
 
     // Let the live workers run them, so later tests start from an empty due list.
     await timers.sweepDue(clock.now());
     await settle();
     for (const id of ids) expect(await types(id)).toEqual(['ReminderScheduled', 'ReminderFired']);
     await deleteKeysWithPrefix(redis, `${base}-bounded`);
+  });
+
+  it('scheduled sweeps: bounded jobs in Redis, go on after the rows already queued, start over once every job finished', async () => {
+    const prefix = `${base}-scheduled`;
+    const scheduled = new TimerService(database, clock, { ...jobs, prefix }, [reminderTimerRule], [processor], { sweepMaxRows: 2, jobRows: 1 });
+    extra.push(scheduled);
+    const ids = [newId(), newId(), newId()];
+    const start = clock.now().getTime();
+    for (const [index, id] of ids.entries()) await scheduleReminder(store, id, new Date(start + DAY + index * 1000), clock.now());
+    await settle();
+    clock.set(new Date(start + DAY + 10_000));
+    const [a, b, c] = ids.map(reminderTimerId);
+
+    expect((await scheduled.scheduledSweep()).swept.map((row) => row.timerId)).toEqual([a, b]);
+    // Two rows queued: a sweep's worth, so the next sweep adds nothing.
+    expect((await scheduled.scheduledSweep()).swept).toEqual([]);
+    // One job done (removed here): the next sweep goes on after b instead of sweeping a and b again.
+    await (await scheduled.queue().getWaiting()).find((job) => job.data.timers[0].timerId === a)!.remove();
+    expect((await scheduled.scheduledSweep()).swept.map((row) => row.timerId)).toEqual([c]);
+    expect((await scheduled.scheduledSweep()).swept).toEqual([]);
+    // Every job gone while the rows are still due (say Redis lost them): it starts over from the earliest.
+    await scheduled.queue().drain();
+    expect((await scheduled.scheduledSweep()).swept.map((row) => row.timerId)).toEqual([a, b]);
+
+    await timers.sweepDue(clock.now());
+    await settle();
+    for (const id of ids) expect(await types(id)).toEqual(['ReminderScheduled', 'ReminderFired']);
+    await deleteKeysWithPrefix(redis, prefix);
   });
 
   it('sweeping the same row twice creates one job (deterministic job id)', async () => {
@@ -122,7 +147,7 @@ describe('timers: due rows in PostgreSQL, jobs in BullMQ (ARCHITECTURE rule 6)',
     const second = await idle.sweepDue(clock.now());
     expect(second.swept).toEqual(first.swept);
     expect((await idle.pendingJobCounts()).waiting).toBe(first.swept.length);
-    expect(await idle.queue().getJob(timerJobId(reminderTimerId(id), dueAt))).toBeDefined();
+    expect(await idle.queue().getJob(timerBatchJobId(REMINDER_TIMER_KIND, [{ timerId: reminderTimerId(id), dueAt }]))).toBeDefined();
 
     await timers.sweepDue(clock.now());
     await settle();
@@ -178,8 +203,8 @@ describe('timers: due rows in PostgreSQL, jobs in BullMQ (ARCHITECTURE rule 6)',
     await Promise.all([processor.process(timer, { jobId: 'one', attempt: 1 }), processor.process(timer, { jobId: 'two', attempt: 1 })]);
     await processor.process(timer, { jobId: 'one', attempt: 2 });
     // And through the queue: the same job id added again after it completed.
-    const jobId = timerJobId(row.timerId, row.dueAt);
-    const data = { timerId: row.timerId, kind: row.kind, dueAt: row.dueAt.toISOString(), payload: row.payload, streamName: row.streamName };
+    const data = { timers: [{ timerId: row.timerId, kind: row.kind, dueAt: row.dueAt.toISOString(), payload: row.payload, streamName: row.streamName }] };
+    const jobId = timerBatchJobId(row.kind, data.timers);
     await timers.queue().add(row.kind, data, { jobId, removeOnComplete: true });
     await settle();
     await timers.queue().add(row.kind, data, { jobId, removeOnComplete: true });
@@ -222,3 +247,9 @@ describe('timers: due rows in PostgreSQL, jobs in BullMQ (ARCHITECTURE rule 6)',
     await auto.stop();
   });
 });
+
+/** The timer ids of each waiting job, oldest job first. */
+async function waitingTimerIds(service: TimerService): Promise<string[][]> {
+  const waiting = await service.queue().getWaiting();
+  return waiting.reverse().map((job) => job.data.timers.map((timer) => timer.timerId));
+}

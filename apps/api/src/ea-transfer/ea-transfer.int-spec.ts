@@ -9,7 +9,7 @@ import { EVENT_STORE, type EventStore } from '../../../../libs/event-store/src/p
 import { PostgresEventStore } from '../../../../libs/event-store/src/postgres/postgres-event-store';
 import { instantiateProjections } from '../../../../libs/event-store/src/projections/projection-runner';
 import { verifyProjections } from '../../../../libs/audit/src/verify/projections-verify';
-import { timerJobId } from '../../../../libs/jobs/src/queues';
+import { timerBatchJobId } from '../../../../libs/jobs/src/queues';
 import { TimerService } from '../../../../libs/timers/src/timer-service';
 import { LoopbackReceiver } from '../../../../libs/webhooks/src/testing/loopback-receiver';
 import { startTestApp, type TestApp } from '../../../../test/support/app';
@@ -395,9 +395,8 @@ describe('EA-to-CSP channel transfer (HTTP, test clock, real PostgreSQL and Redi
       expect(outcomes).toContain('completed');
       expect(await processing.process(renewalId, row.dueAt, { jobId: 'one', attempt: 2 })).toBe('not-processable');
       // And through the queue: the same job again.
-      const jobId = timerJobId(row.timerId, row.dueAt);
-      const data = { timerId: row.timerId, kind: row.kind, dueAt: row.dueAt.toISOString(), payload: row.payload, streamName: row.streamName };
-      await timers.queue().add(row.kind, data, { jobId, removeOnComplete: true });
+      const data = { timers: [{ timerId: row.timerId, kind: row.kind, dueAt: row.dueAt.toISOString(), payload: row.payload, streamName: row.streamName }] };
+      await timers.queue().add(row.kind, data, { jobId: timerBatchJobId(row.kind, data.timers), removeOnComplete: true });
     } finally {
       await timers.queue().resume();
     }

@@ -99,7 +99,7 @@ describe('PostgresEventStore: appends that arrive together share one statement (
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    store = new PostgresEventStore(database.pool, { maxInFlight: 1, maxWrites: 64 });
+    store = new PostgresEventStore(database.pool, { writes: { maxInFlight: 1, maxWrites: 64 } });
     statements = jest.spyOn(database.pool, 'query');
   });
 
@@ -179,6 +179,71 @@ describe('PostgresEventStore: appends that arrive together share one statement (
       store.appendToStream(stream, -1, [{ ...event('Undefined'), data: undefined }, { ...event('Null'), data: null }]),
     ]);
     expect((await store.readStream(stream)).events.map((e) => e.data)).toEqual([null, null]);
+  });
+});
+
+describe('PostgresEventStore: reads that arrive together share one query', () => {
+  let database: TestDatabase;
+  // One query at a time, so every read sent while it runs joins the next one.
+  let store: PostgresEventStore;
+  let statements: jest.SpyInstance;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    store = new PostgresEventStore(database.pool, { reads: { maxInFlight: 1 } });
+    statements = jest.spyOn(database.pool, 'query');
+  });
+
+  afterAll(async () => {
+    statements.mockRestore();
+    await database.drop();
+  });
+
+  const readQueries = () => statements.mock.calls.map(([config]) => config as { name?: string; values?: unknown[] }).filter((config) => config.name === 'es_read_streams');
+
+  it('reads 20 concurrent streams in two queries, each caller with its own events and version', async () => {
+    const streams = Array.from({ length: 20 }, () => `read-${randomUUID()}`);
+    const written = streams.filter((_, index) => index % 3 !== 0);
+    await Promise.all(written.map((stream, index) => store.appendToStream(stream, -1, Array.from({ length: 1 + (index % 3) }, () => event(stream)))));
+    statements.mockClear();
+    const slices = await Promise.all(streams.map((stream) => store.readStream(stream)));
+    expect(readQueries()).toHaveLength(2);
+    slices.forEach((slice, index) => {
+      const stream = streams[index];
+      if (!written.includes(stream)) return expect(slice).toEqual({ version: -1, events: [] });
+      const count = 1 + (written.indexOf(stream) % 3);
+      expect(slice.version).toBe(count - 1);
+      expect(slice.events.map((e) => [e.streamName, e.type, e.streamVersion])).toEqual(Array.from({ length: count }, (_, version) => [stream, stream, version]));
+    });
+  });
+
+  it('gives callers that ask for the same stream together one shared read', async () => {
+    const stream = `read-${randomUUID()}`;
+    await store.appendToStream(stream, -1, [event('One'), event('Two')]);
+    statements.mockClear();
+    const [, first, second] = await Promise.all([store.readStream(`read-${randomUUID()}`), store.readStream(stream), store.readStream(stream)]);
+    expect(first.version).toBe(1);
+    expect(second).toEqual(first);
+    expect(readQueries().map((config) => config.values![0])).toEqual([[expect.any(String)], [stream]]);
+  });
+
+  it('sees an append that finished before the read began', async () => {
+    const stream = `read-${randomUUID()}`;
+    const before = store.readStream(stream);
+    await store.appendToStream(stream, -1, [event('Appended')]);
+    const after = await store.readStream(stream);
+    expect(after.events.map((e) => e.type)).toEqual(['Appended']);
+    expect(after.version).toBe(0);
+    expect((await before).version).toBeLessThanOrEqual(0);
+  });
+
+  it('fails every caller of a query that fails', async () => {
+    const failure = new Error('connection lost');
+    statements.mockClear();
+    statements.mockImplementationOnce(() => Promise.resolve({ rows: [] })).mockImplementationOnce(() => Promise.reject(failure));
+    const outcomes = await Promise.allSettled([`read-${randomUUID()}`, `read-${randomUUID()}`, `read-${randomUUID()}`].map((stream) => store.readStream(stream)));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    for (const outcome of outcomes.slice(1)) expect((outcome as PromiseRejectedResult).reason).toBe(failure);
   });
 });
 

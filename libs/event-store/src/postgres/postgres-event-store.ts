@@ -12,34 +12,47 @@ import {
   type StreamSlice,
 } from '../port';
 import { streamConditions } from '../stream-appends';
+import { ReadBatcher, type ReadBatcherOptions } from './read-batcher';
 import { WriteBatcher, type ConditionalWrite, type EventRowToInsert, type WriteBatcherOptions } from './write-batcher';
 import './events.schema';
+
+export interface PostgresEventStoreOptions {
+  /** Group commit of appends. */
+  writes?: Partial<WriteBatcherOptions>;
+  /** Shared queries for concurrent stream reads. */
+  reads?: Partial<ReadBatcherOptions>;
+}
+
+const DEFAULT_WRITES: WriteBatcherOptions = { maxInFlight: 1, maxWrites: 64 };
+const DEFAULT_READS: ReadBatcherOptions = { maxInFlight: 2, maxStreams: 200 };
 
 /**
  * The event store on PostgreSQL (table `events`, migration 0001_event_store).
  *
  * Appends with an expected version are one statement (one round trip), the version checks and the
  * insert together, and appends that arrive while others run share a statement and a commit
- * (write-batcher.ts). The unique (stream_name, stream_version) index turns a concurrent writer's
- * race into a conflict. readAll only returns events of transactions older than every
- * transaction still running (ARCHITECTURE rule 5), ordered by (transaction id, position), so a
- * reader never moves past an event that commits later.
+ * (write-batcher.ts). Likewise, stream reads that arrive while others run share one query
+ * (read-batcher.ts): the round trip costs more than the read. The unique (stream_name,
+ * stream_version) index turns a concurrent writer's race into a conflict. readAll only returns
+ * events of transactions older than every transaction still running (ARCHITECTURE rule 5),
+ * ordered by (transaction id, position), so a reader never moves past an event that commits later.
  *
  * The pool belongs to the caller, who ends it; `close()` leaves it open.
  */
 export class PostgresEventStore implements EventStore {
-  private readonly batcher: WriteBatcher;
+  private readonly writes: WriteBatcher;
+  private readonly reads: ReadBatcher<EventRow>;
 
   constructor(
     private readonly pool: Pool,
-    batching: WriteBatcherOptions = { maxInFlight: 1, maxWrites: 64 },
+    options: PostgresEventStoreOptions = {},
   ) {
-    this.batcher = new WriteBatcher(pool, batching);
+    this.writes = new WriteBatcher(pool, { ...DEFAULT_WRITES, ...options.writes });
+    this.reads = new ReadBatcher(pool, { name: 'es_read_streams', text: READ_STREAMS }, { ...DEFAULT_READS, ...options.reads });
   }
 
   async readStream(stream: string): Promise<StreamSlice> {
-    const { rows } = await this.pool.query<EventRow>({ name: 'es_read_stream', text: READ_STREAM, values: [stream] });
-    const events = rows.map((row) => toRecorded(row, stream));
+    const events = (await this.reads.read(stream)).map(toRecorded);
     return { version: events.length === 0 ? -1 : events[events.length - 1].streamVersion, events };
   }
 
@@ -64,7 +77,7 @@ export class PostgresEventStore implements EventStore {
 
   /** Settles a conditional write: done, a no-op if the very same events are already in place, or a conflict. */
   private async write(write: ConditionalWrite): Promise<void> {
-    if ((await this.batcher.write(write)) === 'written') return;
+    if ((await this.writes.write(write)) === 'written') return;
     const ids = write.rows.map((row) => row.event.eventId.toLowerCase());
     const { rows: found } = await this.pool.query<{ event_id: string; stream_name: string; stream_version: number }>({
       name: 'es_events_by_id',
@@ -99,7 +112,7 @@ export class PostgresEventStore implements EventStore {
       text: READ_ALL,
       values: [transactionId, position, Math.max(0, Math.floor(limit))],
     });
-    return rows.map((row) => toRecorded(row, row.stream_name!));
+    return rows.map(toRecorded);
   }
 
   async headPosition(): Promise<string | null> {
@@ -187,7 +200,12 @@ const STREAM_VERSION_KEY = 'events_stream_version_key';
 const COLUMNS =
   'event_id, stream_version, type, data, metadata, floor(extract(epoch from recorded_at) * 1000)::int8 as recorded_at, transaction_id, position';
 
-const READ_STREAM = `select ${COLUMNS} from events where stream_name = $1 order by stream_version`;
+// One index lookup per stream (the subquery is not flattened into a join): with `stream_name =
+// any($1)` a prepared statement's generic plan may scan the whole table.
+const READ_STREAMS = `
+  select s.stream_name, ${COLUMNS}
+  from unnest($1::text[]) as s(stream_name)
+  cross join lateral (select * from events where events.stream_name = s.stream_name order by stream_version offset 0) e`;
 
 const READ_ALL = `
   select stream_name, ${COLUMNS} from events
@@ -202,8 +220,11 @@ const HEAD = `
   order by transaction_id desc, position desc
   limit 1`;
 
-const STREAM_VERSIONS =
-  'select stream_name, max(stream_version)::int as version from events where stream_name = any($1::text[]) group by stream_name';
+const STREAM_VERSIONS = `
+  select s.stream_name, v.version
+  from unnest($1::text[]) as s(stream_name)
+  cross join lateral (select max(stream_version)::int as version from events where events.stream_name = s.stream_name) v
+  where v.version is not null`;
 
 const EVENTS_BY_ID = 'select event_id, stream_name, stream_version from events where event_id = any($1::uuid[])';
 
@@ -244,8 +265,7 @@ function jsonText(value: unknown): string {
 }
 
 interface EventRow {
-  /** Only selected by readAll (readStream knows it). */
-  stream_name?: string;
+  stream_name: string;
   event_id: string;
   stream_version: number;
   type: string;
@@ -257,13 +277,13 @@ interface EventRow {
   position: string;
 }
 
-function toRecorded(row: EventRow, stream: string): RecordedEvent {
+function toRecorded(row: EventRow): RecordedEvent {
   return {
     eventId: row.event_id,
     type: row.type,
     data: row.data,
     metadata: row.metadata,
-    streamName: stream,
+    streamName: row.stream_name,
     streamVersion: row.stream_version,
     position: encodePosition(row.transaction_id, row.position),
     recordedAt: new Date(Number(row.recorded_at)).toISOString(),

@@ -11,6 +11,7 @@ import { subscriptionsMigration } from '../../../subscriptions/src/migrations/00
 import { subscriptionLifecycleMigration } from '../../../subscriptions/src/migrations/0040_subscription_lifecycle';
 import { eaTransferMigration } from '../../../ea-transfer/src/migrations/0050_ea_transfer';
 import { eaPartnerAccessMigration } from '../../../ea-transfer/src/migrations/0050_ea_transfer_partner_access';
+import { dueTimersSweepOrderMigration } from '../../../timers/src/migrations/0080_due_timers_sweep_order';
 
 /**
  * Every migration of the project, by name; names sort in the order they run.
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0050_ea_transfer_partner_access': eaPartnerAccessMigration,
   '0070_audit_access': auditAccessMigration,
   '0070_webhooks': webhooksMigration,
+  '0080_due_timers_sweep_order': dueTimersSweepOrderMigration,
 };

@@ -12,7 +12,7 @@ import type { CommandContext } from '../../../event-store/src/handle-command';
 import { PostgresEventStore } from '../../../event-store/src/postgres/postgres-event-store';
 import { ProjectionRunner } from '../../../event-store/src/projections/projection-runner';
 import { createRedisConnection, deleteKeysWithPrefix } from '../../../jobs/src/connection';
-import { timerJobId } from '../../../jobs/src/queues';
+import { timerBatchJobId, timerJobId } from '../../../jobs/src/queues';
 import { createTestDatabase, type TestDatabase } from '../../../persistence/src/testing/test-database';
 import { DueTimersProjection } from '../../../timers/src/due-timers.projection';
 import { TimerService } from '../../../timers/src/timer-service';
@@ -186,15 +186,16 @@ describe('term-end lifecycle survives faults (real PostgreSQL, Redis and worker 
   it('R-SUB-6 R-SUB-7: Redis losing everything after the work was scheduled and swept loses nothing: each subscription renews or expires once', async () => {
     const prefix = `${base}-flush`;
     const ids = await seed(40);
-    // The work is in Redis: the sweep scheduler and a job per due row, waiting for a worker.
+    // The work is in Redis: the sweep scheduler and timer jobs holding every due row, waiting for a worker.
     const idle = new TimerService(db, new ControllableClock(new Date(DUE)), { redisUrl: REDIS_URL, prefix }, [subscriptionLifecycleTimerRule], processorsAt(DUE));
     services.push(idle);
     await idle.ensureSweepScheduler();
     expect((await idle.sweepDue(new Date(DUE))).swept.map((row) => row.timerId).sort()).toEqual(ids.map(termEndTimerId).sort());
-    expect((await idle.pendingJobCounts()).waiting).toBe(40);
+    const queued = await idle.queue().getWaiting();
+    expect(queued.flatMap((job) => job.data.timers.map((timer) => timer.timerId)).sort()).toEqual(ids.map(termEndTimerId).sort());
 
     expect(await deleteKeysWithPrefix(redis, prefix)).toBeGreaterThan(0);
-    expect(await idle.queue().getJob(timerJobId(termEndTimerId(ids[0]), DUE))).toBeUndefined();
+    expect(await idle.queue().getJob(queued[0].id!)).toBeUndefined();
 
     // A worker starting on the empty Redis recreates the sweep, which recreates the jobs from the rows.
     const worker = await startWorker(prefix);
@@ -257,10 +258,11 @@ describe('term-end lifecycle survives faults (real PostgreSQL, Redis and worker 
       await onTime[0].process(timer, { jobId, attempt: 2 });
       await onTime[0].process(timer, { jobId: 'another-delivery', attempt: 1 });
       // And through the queue: the same job id added again after it completed.
-      const data = { timerId: timer.timerId, kind: timer.kind, dueAt: timer.dueAt.toISOString(), payload: timer.payload, streamName: timer.streamName };
-      await service.queue().add(timer.kind, data, { jobId, removeOnComplete: true });
+      const data = { timers: [{ timerId: timer.timerId, kind: timer.kind, dueAt: timer.dueAt.toISOString(), payload: timer.payload, streamName: timer.streamName }] };
+      const queuedJobId = timerBatchJobId(timer.kind, data.timers);
+      await service.queue().add(timer.kind, data, { jobId: queuedJobId, removeOnComplete: true });
       await service.waitForIdle(10_000);
-      await service.queue().add(timer.kind, data, { jobId, removeOnComplete: true });
+      await service.queue().add(timer.kind, data, { jobId: queuedJobId, removeOnComplete: true });
       await service.waitForIdle(10_000);
     }
     expect(await service.failedJobs()).toEqual([]);

@@ -21,7 +21,10 @@ export interface LifecycleWorkerSettings {
   prefix: string;
   /** Business time, fixed (ISO instant); the system clock when absent. */
   clockAt?: string;
+  /** Timer jobs run at once. */
   concurrency: number;
+  /** Due rows per timer job at most. */
+  jobRows: number;
   sweepEveryMs: number;
   sweepBatchSize: number;
   poolSize: number;
@@ -43,6 +46,7 @@ export function lifecycleWorkerSettingsFromEnv(env: NodeJS.ProcessEnv = process.
     prefix: env.REDIS_PREFIX,
     ...(env.LIFECYCLE_CLOCK_AT ? { clockAt: env.LIFECYCLE_CLOCK_AT } : {}),
     concurrency: number('LIFECYCLE_CONCURRENCY', 5),
+    jobRows: number('LIFECYCLE_JOB_ROWS', 50),
     sweepEveryMs: number('LIFECYCLE_SWEEP_EVERY_MS', 1000),
     sweepBatchSize: number('LIFECYCLE_SWEEP_BATCH_SIZE', 1000),
     poolSize: number('LIFECYCLE_POOL_SIZE', 10),
@@ -65,6 +69,7 @@ export async function startLifecycleWorker(settings: LifecycleWorkerSettings): P
   const processors = [new SubscriptionTermEndProcessor(store, clock), new SubscriptionDisableProcessor(store, clock), new SubscriptionDeleteProcessor(store, clock)];
   const timers = new TimerService(database, clock, { redisUrl: settings.redisUrl, prefix: settings.prefix }, rules, processors, {
     concurrency: settings.concurrency,
+    jobRows: settings.jobRows,
     sweepEveryMs: settings.sweepEveryMs,
     sweepBatchSize: settings.sweepBatchSize,
     backoffMs: 200,
