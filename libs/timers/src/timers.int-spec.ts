@@ -8,7 +8,7 @@ import { timerBatchJobId } from '../../jobs/src/queues';
 import { createTestDatabase, type TestDatabase } from '../../persistence/src/testing/test-database';
 import { DueTimersProjection } from './due-timers.projection';
 import { reminderStream, reminderTimerId, reminderTimerRule, ReminderProcessor, scheduleReminder, REMINDER_TIMER_KIND } from './testing/reminder';
-import { TimerService } from './timer-service';
+import { TimerService, type TimerProcessor } from './timer-service';
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const T0 = new Date('2025-01-01T00:00:00.000Z');
@@ -131,6 +131,39 @@ describe('timers: due rows in PostgreSQL, jobs in BullMQ (ARCHITECTURE rule 6)',
     await timers.sweepDue(clock.now());
     await settle();
     for (const id of ids) expect(await types(id)).toEqual(['ReminderScheduled', 'ReminderFired']);
+    await deleteKeysWithPrefix(redis, prefix);
+  });
+
+  it('a job whose row fails is retried whole; the rows it had done are not done twice', async () => {
+    const prefix = `${base}-flaky`;
+    const ids = [newId(), newId(), newId()];
+    const failOnce = new Set([reminderTimerId(ids[1])]);
+    const flaky: TimerProcessor = {
+      kind: REMINDER_TIMER_KIND,
+      async process(timer, context) {
+        if (failOnce.delete(timer.timerId)) throw new Error('the store is away for a moment');
+        await processor.process(timer, context);
+      },
+    };
+    const retrying = new TimerService(database, clock, { ...jobs, prefix }, [reminderTimerRule], [flaky], { sweepEveryMs: 3_600_000, backoffMs: 20 });
+    extra.push(retrying);
+    await retrying.startWorkers();
+    const dueAt = new Date(clock.now().getTime() + DAY);
+    for (const id of ids) await scheduleReminder(store, id, dueAt, clock.now());
+    await settle();
+    clock.set(dueAt);
+
+    const { swept } = await retrying.sweepDue(clock.now());
+    expect(swept.map((row) => row.timerId).sort()).toEqual(ids.map(reminderTimerId).sort());
+    await retrying.waitForIdle(10_000);
+    await runner.waitForCatchUp(10_000);
+
+    expect(failOnce.size).toBe(0);
+    for (const id of ids) expect(await types(id)).toEqual(['ReminderScheduled', 'ReminderFired']);
+    const attempts = processor.deliveries.filter((delivery) => ids.map(reminderTimerId).includes(delivery.timerId)).map((delivery) => delivery.attempt);
+    // First delivery: two rows done, one failed; the retry runs all three, the two done ones change nothing.
+    expect(attempts.sort()).toEqual([1, 1, 2, 2, 2]);
+    expect(await retrying.failedJobs()).toEqual([]);
     await deleteKeysWithPrefix(redis, prefix);
   });
 
