@@ -1,25 +1,46 @@
-/** A map that forgets its least recently used entries beyond a size. */
+/**
+ * A map that keeps the recently used entries: between `max / 2` and `max` of them. Entries live in
+ * two generations; a read of an older entry moves it to the recent one, and when the recent one is
+ * full the older one is forgotten whole. A read of a recent entry changes nothing (reordering a
+ * Map on every read costs more than the lookup).
+ */
 export class LruMap<K, V> {
-  private readonly map = new Map<K, V>();
+  private recent = new Map<K, V>();
+  private older = new Map<K, V>();
+
   constructor(private readonly max: number) {}
 
   get(key: K): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
+    const recent = this.recent.get(key);
+    if (recent !== undefined) return recent;
+    const older = this.older.get(key);
+    if (older !== undefined) {
+      this.older.delete(key);
+      this.remember(key, older);
     }
-    return value;
+    return older;
   }
 
   set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as K);
+    if (this.recent.has(key)) {
+      this.recent.set(key, value);
+      return;
+    }
+    this.older.delete(key);
+    this.remember(key, value);
   }
 
   delete(key: K): void {
-    this.map.delete(key);
+    this.recent.delete(key);
+    this.older.delete(key);
+  }
+
+  private remember(key: K, value: V): void {
+    this.recent.set(key, value);
+    if (this.recent.size >= Math.max(1, this.max / 2)) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
   }
 }
 

@@ -12,9 +12,10 @@ export interface DatabaseHandle {
 }
 
 export function openDatabase(url: string, poolSize = 10): DatabaseHandle {
-  // Short OLTP statements: JIT compilation (tens of milliseconds) costs more than any of them
-  // saves, and a cost estimate made before statistics exist can trigger it.
-  const pool = new Pool({ connectionString: url, max: poolSize, options: '-c jit=off' });
+  // Short OLTP statements. JIT compilation (tens of milliseconds) costs more than any of them
+  // saves, and a cost estimate made before statistics exist can trigger it. Named (prepared)
+  // statements are all keyed lookups: plan them once, not again on every call.
+  const pool = new Pool({ connectionString: url, max: poolSize, options: '-c jit=off -c plan_cache_mode=force_generic_plan' });
   // An idle client's error (e.g. the server restarting) must not crash the process.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -12,7 +12,7 @@ import {
   type StreamSlice,
 } from '../port';
 import { streamConditions } from '../stream-appends';
-import { ReadBatcher, type ReadBatcherOptions } from './read-batcher';
+import { BatchedLookup, type BatchedLookupOptions } from '../../../persistence/src/batched-lookup';
 import { WriteBatcher, type ConditionalWrite, type EventRowToInsert, type WriteBatcherOptions } from './write-batcher';
 import './events.schema';
 
@@ -20,11 +20,11 @@ export interface PostgresEventStoreOptions {
   /** Group commit of appends. */
   writes?: Partial<WriteBatcherOptions>;
   /** Shared queries for concurrent stream reads. */
-  reads?: Partial<ReadBatcherOptions>;
+  reads?: Partial<BatchedLookupOptions>;
 }
 
 const DEFAULT_WRITES: WriteBatcherOptions = { maxInFlight: 1, maxWrites: 64 };
-const DEFAULT_READS: ReadBatcherOptions = { maxInFlight: 2, maxStreams: 200 };
+const DEFAULT_READS: BatchedLookupOptions = { maxInFlight: 2, maxKeys: 200 };
 
 /**
  * The event store on PostgreSQL (table `events`, migration 0001_event_store).
@@ -32,7 +32,7 @@ const DEFAULT_READS: ReadBatcherOptions = { maxInFlight: 2, maxStreams: 200 };
  * Appends with an expected version are one statement (one round trip), the version checks and the
  * insert together, and appends that arrive while others run share a statement and a commit
  * (write-batcher.ts). Likewise, stream reads that arrive while others run share one query
- * (read-batcher.ts): the round trip costs more than the read. The unique (stream_name,
+ * (batched-lookup.ts): the round trip costs more than the read. The unique (stream_name,
  * stream_version) index turns a concurrent writer's race into a conflict. readAll only returns
  * events of transactions older than every transaction still running (ARCHITECTURE rule 5),
  * ordered by (transaction id, position), so a reader never moves past an event that commits later.
@@ -41,18 +41,18 @@ const DEFAULT_READS: ReadBatcherOptions = { maxInFlight: 2, maxStreams: 200 };
  */
 export class PostgresEventStore implements EventStore {
   private readonly writes: WriteBatcher;
-  private readonly reads: ReadBatcher<EventRow>;
+  private readonly reads: BatchedLookup<EventRow>;
 
   constructor(
     private readonly pool: Pool,
     options: PostgresEventStoreOptions = {},
   ) {
     this.writes = new WriteBatcher(pool, { ...DEFAULT_WRITES, ...options.writes });
-    this.reads = new ReadBatcher(pool, { name: 'es_read_streams', text: READ_STREAMS }, { ...DEFAULT_READS, ...options.reads });
+    this.reads = new BatchedLookup(pool, { name: 'es_read_streams', text: READ_STREAMS, keyOf: (row) => row.stream_name }, { ...DEFAULT_READS, ...options.reads });
   }
 
   async readStream(stream: string): Promise<StreamSlice> {
-    const events = (await this.reads.read(stream)).map(toRecorded);
+    const events = (await this.reads.rowsOf(stream)).map(toRecorded);
     return { version: events.length === 0 ? -1 : events[events.length - 1].streamVersion, events };
   }
 

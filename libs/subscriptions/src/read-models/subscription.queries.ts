@@ -7,6 +7,7 @@ import { postgresCommittedHead } from '../../../event-store/src/projections/comm
 import { ProjectionRunner } from '../../../event-store/src/projections/projection-runner';
 import { EVENT_STORE, type EventStore } from '../../../event-store/src/port';
 import { PostgresEventStore } from '../../../event-store/src/postgres/postgres-event-store';
+import { BatchedLookup } from '../../../persistence/src/batched-lookup';
 import { DATABASE, type DatabaseHandle } from '../../../persistence/src/database';
 import { decodeContinuationToken, toPage, type Page } from '../../../partners/src/read-models/paging';
 import '../../../customers/src/read-models/customers.schema';
@@ -17,11 +18,17 @@ import './subscriptions.schema';
 
 export const SUBSCRIPTIONS_PROJECTION = 'subscriptions_v1';
 const CATCH_UP_TIMEOUT_MS = 5_000;
-const IN_GRACE_PERIOD = `
-  select subscription_id, product_id, sku_id, expired_at, grace_ends_at from subscriptions
-  where customer_id = $1 and status = 'expired' and grace_ends_at > $2`;
+// Expired subscriptions of each customer ($1: text[]); each caller keeps those in grace at its own
+// instant. They are few: 30 days after expiry a subscription is disabled.
+const EXPIRED_OF_CUSTOMERS = `
+  select c.customer_id, s.subscription_id, s.product_id, s.sku_id, s.expired_at, s.grace_ends_at
+  from unnest($1::text[]) as c(customer_id)
+  cross join lateral (
+    select * from subscriptions where subscriptions.customer_id = c.customer_id and status = 'expired' offset 0
+  ) s`;
 
-interface GraceRow {
+interface ExpiredRow {
+  customer_id: string;
   subscription_id: string;
   product_id: string;
   sku_id: string;
@@ -60,11 +67,20 @@ export interface SubscriptionListItem {
 export class SubscriptionQueries {
   private readonly logger = new Logger('SubscriptionQueries');
 
+  /** Every checkout asks: concurrent checkouts share one query. */
+  private readonly expiredOfCustomer: BatchedLookup<ExpiredRow>;
+
   constructor(
     @Inject(DATABASE) private readonly database: DatabaseHandle,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
-  ) {}
+  ) {
+    this.expiredOfCustomer = new BatchedLookup(
+      database.pool,
+      { name: 'subscriptions_expired_of_customers', text: EXPIRED_OF_CUSTOMERS, keyOf: (row) => row.customer_id },
+      { maxInFlight: 1, maxKeys: 100 },
+    );
+  }
 
   /**
    * Waits until subscriptions_v1 has every event committed so far, so checks that need the
@@ -182,17 +198,12 @@ export class SubscriptionQueries {
 
   /**
    * R-SUB-7: the customer's expired subscriptions (any partner's) whose grace period runs at `now`.
-   * From the read model as it is: one indexed query, no wait for catch-up. Every checkout asks, so
-   * it is a prepared statement on the pool (Kysely would check a connection out per query).
+   * From the read model as it is: an indexed lookup, no wait for catch-up.
    */
   async inGracePeriod(customerId: string, now: Date): Promise<GracePeriodFact[]> {
-    const { rows } = await this.database.pool.query<GraceRow>({
-      name: 'subscriptions_in_grace',
-      text: IN_GRACE_PERIOD,
-      values: [customerId, now],
-    });
+    const rows = await this.expiredOfCustomer.rowsOf(customerId);
     return rows.flatMap((row) =>
-      row.expired_at && row.grace_ends_at
+      row.expired_at && row.grace_ends_at && row.grace_ends_at > now
         ? [{ subscriptionId: row.subscription_id, skuRef: `${row.product_id}:${row.sku_id}`, expiredAt: row.expired_at.toISOString(), graceEndsAt: row.grace_ends_at.toISOString() }]
         : [],
     );
