@@ -20,7 +20,7 @@ function recorded(type: string, data: Record<string, unknown>, occurredAt = '202
 const ref = { renewalId: 'renewal-1', agreementId: 'agreement-1', eaSubscriptionId: 'ea-sub-1', customerId: 'customer-1', partnerTenantId: 'partner-a', revision: 1 };
 
 describe('EA transfer timers', () => {
-  it('R-EA-15: an import asked for is a job per partner, due at once; the grant it produces removes the row', () => {
+  it('R-EA-15: an import asked for is a timer per partner, due at once; the grant it produces removes the row', () => {
     const requested = recorded('EaPartnerImportsRequested', {
       customerId: 'customer-1',
       partners: [

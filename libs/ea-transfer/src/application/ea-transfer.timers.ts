@@ -41,7 +41,7 @@ export const eaRenewalTimerRule: TimerRule = timerRule(
   },
 );
 
-/** One job per partner whose import was asked for; the grant it produces removes the row. */
+/** One due timer per partner whose import was asked for; the grant it produces removes the row. */
 export const eaPartnerImportTimerRule: TimerRule = timerRule(
   [EA_TIMER_KINDS.partnerImport],
   ['EaPartnerImportsRequested', 'EaPartnerAccessGranted'],

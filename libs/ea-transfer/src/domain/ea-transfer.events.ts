@@ -39,7 +39,7 @@ export interface EaImportRequest {
   relationshipEstablishedAt: string;
 }
 
-/** R-EA-15: EA data for these related partners is to be imported (a job per partner). */
+/** R-EA-15: EA data for these related partners is to be imported (a timer per partner). */
 export interface EaPartnerImportsRequestedData {
   customerId: string;
   partners: EaImportRequest[];
