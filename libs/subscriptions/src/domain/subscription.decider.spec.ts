@@ -7,6 +7,7 @@ import {
   CUSTOMER,
   e5Offer,
   offer,
+  ORDER,
   PARTNER,
   purchased,
   PURCHASED_AT,
@@ -14,12 +15,15 @@ import {
   SUBSCRIPTION,
   usd,
 } from '../testing/fixtures';
+import { pricingOf, subscriptionOfferOf } from './purchase';
 import type { SubscriptionCommand, SubscriptionChanges } from './subscription.commands';
 import { subscriptionAccess, subscriptionDecider, type ExistingSubscription } from './subscription.decider';
 import type {
   ScheduledNextTermInstructions,
   SubscriptionEvent,
+  SubscriptionImportedData,
   SubscriptionPartiallyUpgradedData,
+  SubscriptionPurchasedData,
   SubscriptionQuantityChangedData,
   SubscriptionUpgradedData,
 } from './subscription.events';
@@ -113,6 +117,137 @@ describe('subscription decider', () => {
       const software = offer({ productType: 'software-subscription' });
       expect(purchased({ offer: software, now: '2021-10-13T23:59:59.000Z' }).data).toMatchObject({ autoRenewEnabled: false });
       expect(purchased({ offer: software, now: '2021-10-14T00:00:00.000Z' }).data).toMatchObject({ autoRenewEnabled: true });
+    });
+  });
+
+  describe('state a subscription starts with', () => {
+    // Every field a new subscription has no history for yet, whichever event created it.
+    const untouched = {
+      exists: true,
+      status: 'active',
+      scheduledNextTermInstructions: null,
+      partialUpgradeTargets: [],
+      suspendedAt: null,
+      cancelledAt: null,
+      expiredAt: null,
+      graceEndsAt: null,
+      disabledAt: null,
+      deletesAt: null,
+      deletedAt: null,
+    };
+
+    it('a purchase starts with its order, windows and charged seat batch', () => {
+      const event = purchased({ reseller: { partnerId: '7654321', tenantId: 'reseller-a' } });
+      const data = event.data as SubscriptionPurchasedData;
+      expect(state([event])).toEqual({
+        ...untouched,
+        ...REF,
+        orderId: ORDER,
+        offer: data.offer,
+        pricing: data.pricing,
+        termDuration: 'P1Y',
+        billingCycle: 'annual',
+        quantity: 10,
+        autoRenewEnabled: true,
+        friendlyName: 'Microsoft 365 E3 (no Teams)',
+        creationDate: PURCHASED_AT,
+        termStartedAt: PURCHASED_AT,
+        effectiveStartDate: '2025-01-15',
+        commitmentEndDate: '2026-01-14',
+        termEndAlignment: null,
+        reseller: { partnerId: '7654321', tenantId: 'reseller-a' },
+        fullRefundUntil: '2025-01-16T10:00:00.000Z',
+        cancellationAllowedUntil: '2025-01-22T10:00:00.000Z',
+        seatBatches: [
+          {
+            batchId: '1',
+            quantity: 10,
+            remaining: 10,
+            addedAt: PURCHASED_AT,
+            refundableUntil: '2025-01-22T10:00:00.000Z',
+            charged: usd(432_000),
+            chargedDays: 365,
+          },
+        ],
+        nextBatchNumber: 2,
+        upgradedFrom: null,
+        autoRenewAvailable: true,
+        continuesSubscriptionId: null,
+        importedFrom: null,
+      });
+    });
+
+    it('a purchase by partial upgrade or in a grace period names where it came from; its batch number carries on', () => {
+      const base = purchased().data as SubscriptionPurchasedData;
+      const upgradedFrom = { subscriptionId: 'old-sub', catalogItemId: offer().catalogItemId };
+      const data: SubscriptionPurchasedData = {
+        ...base,
+        orderId: null,
+        termEndAlignment: 'calendarMonthAligned',
+        fullRefundUntil: null,
+        cancellationAllowedUntil: null,
+        seatBatch: { batchId: '3', quantity: 10, refundableUntil: null },
+        charge: { ...base.charge, proration: undefined },
+        upgradedFrom,
+        continuesSubscriptionId: 'expired-sub',
+      };
+      expect(state([{ type: 'SubscriptionPurchased', data }])).toMatchObject({
+        orderId: null,
+        termEndAlignment: 'calendarMonthAligned',
+        fullRefundUntil: null,
+        cancellationAllowedUntil: null,
+        seatBatches: [{ batchId: '3', quantity: 10, remaining: 10, addedAt: PURCHASED_AT, refundableUntil: null, charged: usd(432_000), chargedDays: 0 }],
+        nextBatchNumber: 4,
+        upgradedFrom,
+        continuesSubscriptionId: 'expired-sub',
+      });
+    });
+
+    it('R-SUB-4: an import starts past its windows with one uncharged batch and names its source', () => {
+      const data: SubscriptionImportedData = {
+        ...REF,
+        importedAt: '2024-01-10T08:00:00.000Z',
+        offer: subscriptionOfferOf(offer({ productType: 'software-subscription' })),
+        termDuration: 'P3Y',
+        billingCycle: 'triennial',
+        quantity: 2,
+        pricing: pricingOf(offer({ unitPrice: usd(12_000) })),
+        friendlyName: 'Imported',
+        autoRenewEnabled: false,
+        termStartedAt: '2021-09-01T00:00:00.000Z',
+        effectiveStartDate: '2021-09-01',
+        commitmentEndDate: '2024-08-31',
+        reseller: null,
+        source: 'legacy-4711',
+      };
+      expect(state([{ type: 'SubscriptionImported', data }])).toEqual({
+        ...untouched,
+        ...REF,
+        orderId: null,
+        offer: data.offer,
+        pricing: data.pricing,
+        termDuration: 'P3Y',
+        billingCycle: 'triennial',
+        quantity: 2,
+        autoRenewEnabled: false,
+        friendlyName: 'Imported',
+        creationDate: '2021-09-01T00:00:00.000Z',
+        termStartedAt: '2021-09-01T00:00:00.000Z',
+        effectiveStartDate: '2021-09-01',
+        commitmentEndDate: '2024-08-31',
+        termEndAlignment: null,
+        reseller: null,
+        fullRefundUntil: null,
+        cancellationAllowedUntil: null,
+        seatBatches: [
+          { batchId: '1', quantity: 2, remaining: 2, addedAt: '2021-09-01T00:00:00.000Z', refundableUntil: null, charged: usd(0), chargedDays: 0 },
+        ],
+        nextBatchNumber: 2,
+        upgradedFrom: null,
+        autoRenewAvailable: false,
+        continuesSubscriptionId: null,
+        importedFrom: 'legacy-4711',
+      });
     });
   });
 

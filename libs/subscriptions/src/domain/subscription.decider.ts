@@ -10,10 +10,12 @@ import type {
   ResellerRef,
   ScheduledChangesClearedReason,
   ScheduledNextTermInstructions,
+  SeatBatchAdded,
   SeatsRemoved,
   SubscriptionEvent,
   SubscriptionImportedData,
   SubscriptionOffer,
+  SubscriptionPurchasedData,
   SubscriptionStatus,
 } from './subscription.events';
 import { addHours, billingPeriodAt, CANCELLATION_WINDOW_HOURS, endInstantOf, startedDays, utcDate, type BillingPeriod } from './terms';
@@ -510,45 +512,109 @@ function decideUpgrade(command: Extract<SubscriptionCommand, { type: 'UpgradeSub
 
 const LIFECYCLE_START = { expiredAt: null, graceEndsAt: null, disabledAt: null, deletesAt: null, deletedAt: null } as const;
 
-function imported(d: SubscriptionImportedData): ExistingSubscription {
-  const currency = d.pricing.unitPrice.currency;
+/** What a purchase and an import both record about the subscription itself. */
+type SubscriptionTerms = Pick<
+  SubscriptionImportedData,
+  | 'subscriptionId'
+  | 'customerId'
+  | 'partnerTenantId'
+  | 'offer'
+  | 'pricing'
+  | 'termDuration'
+  | 'billingCycle'
+  | 'quantity'
+  | 'friendlyName'
+  | 'autoRenewEnabled'
+  | 'effectiveStartDate'
+  | 'commitmentEndDate'
+  | 'reseller'
+>;
+
+/** How the subscription came to exist; what an origin leaves out starts empty (null). */
+interface SubscriptionOrigin {
+  termStartedAt: string;
+  firstBatch: SeatBatch;
+  orderId?: string | null;
+  termEndAlignment?: TermEndAlignment | null;
+  fullRefundUntil?: string | null;
+  cancellationAllowedUntil?: string | null;
+  upgradedFrom?: ExistingSubscription['upgradedFrom'];
+  continuesSubscriptionId?: string | null;
+  importedFrom?: string | null;
+}
+
+/** A subscription as it starts: active, with one seat batch and no history yet. */
+function newSubscription(terms: SubscriptionTerms, origin: SubscriptionOrigin): ExistingSubscription {
   return {
     exists: true,
-    subscriptionId: d.subscriptionId,
-    customerId: d.customerId,
-    partnerTenantId: d.partnerTenantId,
-    orderId: null,
-    offer: d.offer,
-    pricing: d.pricing,
-    termDuration: d.termDuration,
-    billingCycle: d.billingCycle,
-    quantity: d.quantity,
+    subscriptionId: terms.subscriptionId,
+    customerId: terms.customerId,
+    partnerTenantId: terms.partnerTenantId,
+    orderId: origin.orderId ?? null,
+    offer: terms.offer,
+    pricing: terms.pricing,
+    termDuration: terms.termDuration,
+    billingCycle: terms.billingCycle,
+    quantity: terms.quantity,
     status: 'active',
-    autoRenewEnabled: d.autoRenewEnabled,
-    friendlyName: d.friendlyName,
-    creationDate: d.termStartedAt,
-    termStartedAt: d.termStartedAt,
-    effectiveStartDate: d.effectiveStartDate,
-    commitmentEndDate: d.commitmentEndDate,
-    termEndAlignment: null,
-    reseller: d.reseller,
-    // Billed and past its windows where it was bought.
-    fullRefundUntil: null,
-    cancellationAllowedUntil: null,
-    seatBatches: [
-      { batchId: '1', quantity: d.quantity, remaining: d.quantity, addedAt: d.termStartedAt, refundableUntil: null, charged: { minor: 0, currency }, chargedDays: 0 },
-    ],
-    nextBatchNumber: 2,
+    autoRenewEnabled: terms.autoRenewEnabled,
+    friendlyName: terms.friendlyName,
+    creationDate: origin.termStartedAt,
+    termStartedAt: origin.termStartedAt,
+    effectiveStartDate: terms.effectiveStartDate,
+    commitmentEndDate: terms.commitmentEndDate,
+    termEndAlignment: origin.termEndAlignment ?? null,
+    reseller: terms.reseller,
+    fullRefundUntil: origin.fullRefundUntil ?? null,
+    cancellationAllowedUntil: origin.cancellationAllowedUntil ?? null,
+    seatBatches: [origin.firstBatch],
+    nextBatchNumber: Number(origin.firstBatch.batchId) + 1,
     scheduledNextTermInstructions: null,
-    upgradedFrom: null,
+    upgradedFrom: origin.upgradedFrom ?? null,
     partialUpgradeTargets: [],
     suspendedAt: null,
     cancelledAt: null,
-    autoRenewAvailable: autoRenewAvailable(d.offer.productType, d.effectiveStartDate),
+    autoRenewAvailable: autoRenewAvailable(terms.offer.productType, terms.effectiveStartDate),
     ...LIFECYCLE_START,
-    continuesSubscriptionId: null,
-    importedFrom: d.source,
+    continuesSubscriptionId: origin.continuesSubscriptionId ?? null,
+    importedFrom: origin.importedFrom ?? null,
   };
+}
+
+/** R-CANCEL-2: the seats an event added, all still held, with what was charged for them. */
+function addedBatch(added: SeatBatchAdded, addedAt: string, charge: ChargeLine): SeatBatch {
+  return {
+    batchId: added.batchId,
+    quantity: added.quantity,
+    remaining: added.quantity,
+    addedAt,
+    refundableUntil: added.refundableUntil,
+    charged: charge.amount,
+    chargedDays: charge.proration?.days ?? 0,
+  };
+}
+
+function purchasedSubscription(d: SubscriptionPurchasedData): ExistingSubscription {
+  return newSubscription(d, {
+    termStartedAt: d.purchasedAt,
+    firstBatch: addedBatch(d.seatBatch, d.purchasedAt, d.charge),
+    orderId: d.orderId,
+    termEndAlignment: d.termEndAlignment,
+    fullRefundUntil: d.fullRefundUntil,
+    cancellationAllowedUntil: d.cancellationAllowedUntil,
+    upgradedFrom: d.upgradedFrom,
+    continuesSubscriptionId: d.continuesSubscriptionId,
+  });
+}
+
+function importedSubscription(d: SubscriptionImportedData): ExistingSubscription {
+  const nothingCharged = { minor: 0, currency: d.pricing.unitPrice.currency };
+  // Billed and past its windows where it was bought: no order, refund window or removable seats here.
+  return newSubscription(d, {
+    termStartedAt: d.termStartedAt,
+    firstBatch: { batchId: '1', quantity: d.quantity, remaining: d.quantity, addedAt: d.termStartedAt, refundableUntil: null, charged: nothingCharged, chargedDays: 0 },
+    importedFrom: d.source,
+  });
 }
 
 function applyRemoved(batches: SeatBatch[], removed: readonly SeatsRemoved[]): SeatBatch[] {
@@ -561,54 +627,8 @@ function applyRemoved(batches: SeatBatch[], removed: readonly SeatsRemoved[]): S
 }
 
 function evolve(state: SubscriptionState, event: SubscriptionEvent): SubscriptionState {
-  if (event.type === 'SubscriptionPurchased') {
-    const d = event.data;
-    return {
-      exists: true,
-      subscriptionId: d.subscriptionId,
-      customerId: d.customerId,
-      partnerTenantId: d.partnerTenantId,
-      orderId: d.orderId,
-      offer: d.offer,
-      pricing: d.pricing,
-      termDuration: d.termDuration,
-      billingCycle: d.billingCycle,
-      quantity: d.quantity,
-      status: 'active',
-      autoRenewEnabled: d.autoRenewEnabled,
-      friendlyName: d.friendlyName,
-      creationDate: d.purchasedAt,
-      termStartedAt: d.purchasedAt,
-      effectiveStartDate: d.effectiveStartDate,
-      commitmentEndDate: d.commitmentEndDate,
-      termEndAlignment: d.termEndAlignment,
-      reseller: d.reseller,
-      fullRefundUntil: d.fullRefundUntil,
-      cancellationAllowedUntil: d.cancellationAllowedUntil,
-      seatBatches: [
-        {
-          batchId: d.seatBatch.batchId,
-          quantity: d.seatBatch.quantity,
-          remaining: d.seatBatch.quantity,
-          addedAt: d.purchasedAt,
-          refundableUntil: d.seatBatch.refundableUntil,
-          charged: d.charge.amount,
-          chargedDays: d.charge.proration?.days ?? 0,
-        },
-      ],
-      nextBatchNumber: Number(d.seatBatch.batchId) + 1,
-      scheduledNextTermInstructions: null,
-      upgradedFrom: d.upgradedFrom ?? null,
-      partialUpgradeTargets: [],
-      suspendedAt: null,
-      cancelledAt: null,
-      autoRenewAvailable: autoRenewAvailable(d.offer.productType, d.effectiveStartDate),
-      ...LIFECYCLE_START,
-      continuesSubscriptionId: d.continuesSubscriptionId ?? null,
-      importedFrom: null,
-    };
-  }
-  if (event.type === 'SubscriptionImported') return imported(event.data);
+  if (event.type === 'SubscriptionPurchased') return purchasedSubscription(event.data);
+  if (event.type === 'SubscriptionImported') return importedSubscription(event.data);
   if (!state.exists) return state;
   switch (event.type) {
     case 'SubscriptionQuantityChanged': {
@@ -616,18 +636,7 @@ function evolve(state: SubscriptionState, event: SubscriptionEvent): Subscriptio
       let seatBatches = state.seatBatches;
       let nextBatchNumber = state.nextBatchNumber;
       if (d.seatBatch && d.charge) {
-        seatBatches = [
-          ...seatBatches,
-          {
-            batchId: d.seatBatch.batchId,
-            quantity: d.seatBatch.quantity,
-            remaining: d.seatBatch.quantity,
-            addedAt: d.changedAt,
-            refundableUntil: d.seatBatch.refundableUntil,
-            charged: d.charge.amount,
-            chargedDays: d.charge.proration?.days ?? 0,
-          },
-        ];
+        seatBatches = [...seatBatches, addedBatch(d.seatBatch, d.changedAt, d.charge)];
         nextBatchNumber = Math.max(nextBatchNumber, Number(d.seatBatch.batchId) + 1);
       }
       if (d.removed) seatBatches = applyRemoved(seatBatches, d.removed);
@@ -665,18 +674,8 @@ function evolve(state: SubscriptionState, event: SubscriptionEvent): Subscriptio
         quantity: d.quantity,
         fullRefundUntil: null,
         cancellationAllowedUntil: null,
-        seatBatches: [
-          ...batches,
-          {
-            batchId: d.seatBatch.batchId,
-            quantity: d.seatBatch.quantity,
-            remaining: d.seatBatch.quantity,
-            addedAt: d.upgradedAt,
-            refundableUntil: null,
-            charged: d.charge.amount,
-            chargedDays: d.charge.proration?.days ?? 0,
-          },
-        ],
+        // R-SUB-8: an upgrade opens no window, so its seats are never removable.
+        seatBatches: [...batches, { ...addedBatch(d.seatBatch, d.upgradedAt, d.charge), refundableUntil: null }],
         nextBatchNumber: Math.max(state.nextBatchNumber, Number(d.seatBatch.batchId) + 1),
       };
     }
@@ -703,17 +702,7 @@ function evolve(state: SubscriptionState, event: SubscriptionEvent): Subscriptio
         fullRefundUntil: d.fullRefundUntil,
         cancellationAllowedUntil: d.cancellationAllowedUntil,
         // R-CANCEL-2: the new term's seats are one batch; the previous term's are settled.
-        seatBatches: [
-          {
-            batchId: d.seatBatch.batchId,
-            quantity: d.seatBatch.quantity,
-            remaining: d.seatBatch.quantity,
-            addedAt: d.renewedAt,
-            refundableUntil: d.seatBatch.refundableUntil,
-            charged: d.charge.amount,
-            chargedDays: d.charge.proration?.days ?? 0,
-          },
-        ],
+        seatBatches: [addedBatch(d.seatBatch, d.renewedAt, d.charge)],
         nextBatchNumber: Math.max(state.nextBatchNumber, Number(d.seatBatch.batchId) + 1),
         scheduledNextTermInstructions: null,
       };
