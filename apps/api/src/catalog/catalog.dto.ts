@@ -29,6 +29,7 @@ import {
   type TermDuration,
 } from '../../../../libs/catalog/src/domain/catalog.types';
 import { CATALOG_ID_PART, CATALOG_ITEM_ID_PATTERN, SKU_REF_PATTERN } from '../../../../libs/catalog/src/domain/catalog-item-id';
+import { BillingCycleField, stacked, TermDurationField } from '../common/field-decorators';
 
 const ID_PART = new RegExp(`^${CATALOG_ID_PART}$`);
 const CATALOG_ITEM_ID = CATALOG_ITEM_ID_PATTERN;
@@ -43,6 +44,22 @@ const market = { message: '$property must be an ISO 3166-1 alpha-2 code (upper c
 const currency = { message: '$property must be an ISO 4217 code (upper case)' };
 const date = { message: '$property must be a YYYY-MM-DD date' };
 
+/** SKU references (`productId:skuId`): prerequisites and upgrade targets, on publish and on update. */
+const IsSkuRefList = () =>
+  stacked(
+    IsArray(),
+    ArrayMaxSize(100),
+    Matches(SKU_REF, { each: true, message: 'each $property must be productId:skuId' }),
+  );
+
+/** The markets a SKU is not sold in, on publish and on update. */
+const IsExcludedMarketList = () =>
+  stacked(
+    IsArray(),
+    ArrayMaxSize(300),
+    Matches(MARKET, { each: true, message: 'each $property must be an ISO 3166-1 alpha-2 code (upper case)' }),
+  );
+
 /** `?flag=true|false` -> boolean; anything else stays as it is and fails @IsBoolean. */
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -51,9 +68,7 @@ export class AvailabilityInputDto {
   @Matches(ID_PART, idPart)
   id!: string;
 
-  @ApiPropertyOptional({ enum: TERM_DURATIONS, nullable: true, description: 'Omitted or null for perpetual software' })
-  @IsOptional()
-  @IsIn(TERM_DURATIONS)
+  @TermDurationField({ required: false, nullable: true, description: 'Omitted or null for perpetual software' })
   termDuration?: TermDuration | null;
 
   @ApiProperty({ enum: BILLING_CYCLES, isArray: true, example: ['monthly', 'annual'] })
@@ -92,16 +107,12 @@ export class SkuInputDto {
 
   @ApiPropertyOptional({ type: [String], example: ['CFQ7TTC0LFLZ:0002'], description: 'productId:skuId of the SKUs an add-on needs' })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @Matches(SKU_REF, { each: true, message: 'each $property must be productId:skuId' })
+  @IsSkuRefList()
   prerequisiteSkuIds?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['CFQ7TTC0LFK5:0002'], description: 'productId:skuId of the upgrade targets' })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @Matches(SKU_REF, { each: true, message: 'each $property must be productId:skuId' })
+  @IsSkuRefList()
   upgradeTargetSkuIds?: string[];
 
   @ApiPropertyOptional({ default: true })
@@ -116,9 +127,7 @@ export class SkuInputDto {
 
   @ApiPropertyOptional({ type: [String], example: ['CN'], description: 'Markets where this SKU is not sold' })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(300)
-  @Matches(MARKET, { each: true, message: 'each $property must be an ISO 3166-1 alpha-2 code (upper case)' })
+  @IsExcludedMarketList()
   excludedMarkets?: string[];
 
   @ApiProperty({ type: [AvailabilityInputDto] })
@@ -190,16 +199,12 @@ export class UpdateSkuDto {
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @Matches(SKU_REF, { each: true, message: 'each $property must be productId:skuId' })
+  @IsSkuRefList()
   prerequisiteSkuIds?: string[];
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @Matches(SKU_REF, { each: true, message: 'each $property must be productId:skuId' })
+  @IsSkuRefList()
   upgradeTargetSkuIds?: string[];
 
   @ApiPropertyOptional()
@@ -214,9 +219,7 @@ export class UpdateSkuDto {
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(300)
-  @Matches(MARKET, { each: true, message: 'each $property must be an ISO 3166-1 alpha-2 code (upper case)' })
+  @IsExcludedMarketList()
   excludedMarkets?: string[];
 }
 
@@ -225,8 +228,7 @@ export class PriceItemInputDto {
   @Matches(CATALOG_ITEM_ID, catalogItemId)
   catalogItemId!: string;
 
-  @ApiProperty({ enum: BILLING_CYCLES })
-  @IsIn(BILLING_CYCLES)
+  @BillingCycleField()
   billingCycle!: BillingCycle;
 
   @ApiProperty({ example: '405.00', description: "Decimal string in the list's currency, per seat and billing period" })
@@ -360,9 +362,7 @@ export class PriceQueryDto {
   @Matches(CATALOG_ITEM_ID, catalogItemId)
   catalogItemId?: string;
 
-  @ApiPropertyOptional({ enum: BILLING_CYCLES })
-  @IsOptional()
-  @IsIn(BILLING_CYCLES)
+  @BillingCycleField({ required: false })
   billingCycle?: BillingCycle;
 
   @ApiPropertyOptional({ example: '2026-11-21', description: 'The day whose price list applies (default: today, UTC)' })

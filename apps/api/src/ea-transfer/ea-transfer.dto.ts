@@ -6,26 +6,19 @@ import {
   IsBoolean,
   IsDefined,
   IsIn,
-  IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { BILLING_CYCLES, SALE_STATUSES, SEGMENTS, TERM_DURATIONS, type BillingCycle, type Segment, type TermDuration } from '../../../../libs/catalog/src/domain/catalog.types';
+import { BillingCycleField, IsCalendarDate, QuantityField, TermDurationField } from '../common/field-decorators';
 import { ListQueryDto } from '../partners/list-query.dto';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = (field: string) => `${field} must be a date YYYY-MM-DD`;
 /** Used in URL paths: letters, digits, dot, underscore, hyphen. */
 const EXTERNAL_ID = /^[A-Za-z0-9._-]{1,100}$/;
-/** A sanity bound; each offer's own maximum is a business rule (422 `quantity-above-maximum`). */
-const QUANTITY_BOUND = 1_000_000;
 const MAX_EA_SUBSCRIPTIONS = 500;
 
 export const RENEWAL_STATUSES = ['scheduled', 'processing', 'completed', 'failed'] as const;
@@ -56,15 +49,11 @@ export class EaSubscriptionInputDto {
   @IsIn(SEGMENTS)
   segment!: Segment;
 
-  @ApiProperty({ minimum: 1, example: 25 })
-  @IsInt()
-  @Min(1)
-  @Max(QUANTITY_BOUND)
+  @QuantityField({ example: 25 })
   quantity!: number;
 
   @ApiProperty({ example: '2025-03-31', description: 'The EA subscription\'s last day' })
-  @Matches(DATE, { message: DATE_MESSAGE('endDate') })
-  @IsISO8601({ strict: true }, { message: 'endDate must be a valid date' })
+  @IsCalendarDate()
   endDate!: string;
 }
 
@@ -81,13 +70,11 @@ export class ImportEaAgreementDto {
   customerId!: string;
 
   @ApiProperty({ example: '2022-04-01' })
-  @Matches(DATE, { message: DATE_MESSAGE('startDate') })
-  @IsISO8601({ strict: true }, { message: 'startDate must be a valid date' })
+  @IsCalendarDate()
   startDate!: string;
 
   @ApiProperty({ example: '2025-03-31', description: 'The agreement\'s last day' })
-  @Matches(DATE, { message: DATE_MESSAGE('endDate') })
-  @IsISO8601({ strict: true }, { message: 'endDate must be a valid date' })
+  @IsCalendarDate()
   endDate!: string;
 
   @ApiProperty({ description: 'R-EA-3: in its extended term (EPT); such agreements cannot be renewed to CSP' })
@@ -279,18 +266,13 @@ export class EaSubscriptionPageDto {
 // --- schedules ------------------------------------------------------------------------------------------
 
 export class CspRenewalInputDto {
-  @ApiProperty({ enum: TERM_DURATIONS, description: 'One of the SKU\'s terms (`cspAvailability.offers`)' })
-  @IsIn(TERM_DURATIONS)
+  @TermDurationField({ description: 'One of the SKU\'s terms (`cspAvailability.offers`)' })
   termDuration!: TermDuration;
 
-  @ApiProperty({ enum: BILLING_CYCLES })
-  @IsIn(BILLING_CYCLES)
+  @BillingCycleField()
   billingCycle!: BillingCycle;
 
-  @ApiProperty({ minimum: 1, example: 25, description: 'Seats of the new subscription' })
-  @IsInt()
-  @Min(1)
-  @Max(QUANTITY_BOUND)
+  @QuantityField({ example: 25, description: 'Seats of the new subscription' })
   quantity!: number;
 
   @ApiPropertyOptional({
@@ -298,8 +280,7 @@ export class CspRenewalInputDto {
     description: 'R-SUB-3: align the first term\'s end with a calendar month or one of the caller\'s subscriptions of the customer',
   })
   @IsOptional()
-  @Matches(DATE, { message: DATE_MESSAGE('customTermEndDate') })
-  @IsISO8601({ strict: true }, { message: 'customTermEndDate must be a valid date' })
+  @IsCalendarDate()
   customTermEndDate?: string;
 }
 
@@ -308,14 +289,12 @@ export class CspRenewalInputDto {
 export class ActivityLogQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ example: '2025-04-01', description: 'First day (UTC), inclusive' })
   @IsOptional()
-  @Matches(DATE, { message: DATE_MESSAGE('startDate') })
-  @IsISO8601({ strict: true }, { message: 'startDate must be a valid date' })
+  @IsCalendarDate()
   startDate?: string;
 
   @ApiPropertyOptional({ example: '2025-04-30', description: 'Last day (UTC), inclusive' })
   @IsOptional()
-  @Matches(DATE, { message: DATE_MESSAGE('endDate') })
-  @IsISO8601({ strict: true }, { message: 'endDate must be a valid date' })
+  @IsCalendarDate()
   endDate?: string;
 
   @ApiPropertyOptional({ enum: ACTIVITY_OPERATION_TYPES })

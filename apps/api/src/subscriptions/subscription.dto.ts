@@ -7,28 +7,33 @@ import {
   IsBoolean,
   IsDefined,
   IsIn,
-  IsInt,
   IsISO8601,
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { BILLING_CYCLES, TERM_DURATIONS, type BillingCycle, type TermDuration } from '../../../../libs/catalog/src/domain/catalog.types';
 import { MAX_CART_LINES, RESELLER_PARTICIPANT } from '../../../../libs/subscriptions/src/domain/cart';
 import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../../../../libs/subscriptions/src/domain/subscription.events';
+import {
+  BillingCycleField,
+  CatalogItemIdField,
+  IsCalendarDate,
+  PromotionIdField,
+  QuantityField,
+  stacked,
+  TermDurationField,
+} from '../common/field-decorators';
 import { ListQueryDto } from '../partners/list-query.dto';
 
-const CATALOG_ITEM_ID = /^[A-Z0-9]{4,16}:[A-Z0-9]{4,16}:[A-Z0-9]{4,16}$/;
-const CATALOG_ITEM_MESSAGE = 'catalogItemId must look like PRODUCTID:SKUID:AVAILABILITYID';
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MPN = /^[0-9]{1,20}$/;
-/** A sanity bound; each offer's own maximum is a business rule (422 `quantity-above-maximum`). */
-const QUANTITY_BOUND = 1_000_000;
+
+/** The name shown for a subscription; optional wherever it is set. */
+const FriendlyNameField = () =>
+  stacked(ApiPropertyOptional({ maxLength: 100 }), IsOptional(), IsString(), MinLength(1), MaxLength(100));
 
 export class MoneyDto {
   @ApiProperty({ example: '36.00', description: 'Decimal string in the currency\'s minor-unit precision' })
@@ -52,43 +57,27 @@ export class CartParticipantDto {
 }
 
 export class CartLineItemDto {
-  @ApiProperty({ example: 'CFQ7TTC0LFLZ:0002:CFQ7TTC0JSWX' })
-  @IsString()
-  @Matches(CATALOG_ITEM_ID, { message: CATALOG_ITEM_MESSAGE })
+  @CatalogItemIdField({ example: 'CFQ7TTC0LFLZ:0002:CFQ7TTC0JSWX' })
   catalogItemId!: string;
 
-  @ApiProperty({ minimum: 1, example: 10 })
-  @IsInt()
-  @Min(1)
-  @Max(QUANTITY_BOUND)
+  @QuantityField({ example: 10 })
   quantity!: number;
 
-  @ApiProperty({ enum: TERM_DURATIONS })
-  @IsIn(TERM_DURATIONS)
+  @TermDurationField()
   termDuration!: TermDuration;
 
-  @ApiProperty({ enum: BILLING_CYCLES })
-  @IsIn(BILLING_CYCLES)
+  @BillingCycleField()
   billingCycle!: BillingCycle;
 
-  @ApiPropertyOptional({ description: 'A promotion to apply (R-PRICE-3); without one an available promotion applies' })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @PromotionIdField({ required: false, description: 'A promotion to apply (R-PRICE-3); without one an available promotion applies' })
   promotionId?: string;
 
   @ApiPropertyOptional({ example: '2025-12-31', description: 'R-SUB-3, one of GET .../subscriptions/custom-term-end-dates' })
   @IsOptional()
-  @Matches(DATE, { message: 'customTermEndDate must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'customTermEndDate must be a valid date' })
+  @IsCalendarDate()
   customTermEndDate?: string;
 
-  @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @FriendlyNameField()
   friendlyName?: string;
 
   @ApiPropertyOptional({ type: [CartParticipantDto] })
@@ -464,34 +453,25 @@ export class ImportSubscriptionDto {
   @MaxLength(100)
   partnerTenantId!: string;
 
-  @ApiProperty({ example: 'DG7GMGF0D5RK:0001:DG7GMGF0H7VH' })
-  @IsString()
-  @Matches(CATALOG_ITEM_ID, { message: CATALOG_ITEM_MESSAGE })
+  @CatalogItemIdField({ example: 'DG7GMGF0D5RK:0001:DG7GMGF0H7VH' })
   catalogItemId!: string;
 
-  @ApiProperty({ minimum: 1, example: 2 })
-  @IsInt()
-  @Min(1)
-  @Max(QUANTITY_BOUND)
+  @QuantityField({ example: 2 })
   quantity!: number;
 
-  @ApiProperty({ enum: TERM_DURATIONS })
-  @IsIn(TERM_DURATIONS)
+  @TermDurationField()
   termDuration!: TermDuration;
 
-  @ApiProperty({ enum: BILLING_CYCLES })
-  @IsIn(BILLING_CYCLES)
+  @BillingCycleField()
   billingCycle!: BillingCycle;
 
   @ApiProperty({ example: '2021-09-01', description: 'First day of the current term' })
-  @Matches(DATE, { message: 'effectiveStartDate must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'effectiveStartDate must be a valid date' })
+  @IsCalendarDate()
   effectiveStartDate!: string;
 
   @ApiPropertyOptional({ example: '2024-08-31', description: 'Last day of the current term (default start + term - 1 day); must not have passed' })
   @IsOptional()
-  @Matches(DATE, { message: 'commitmentEndDate must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'commitmentEndDate must be a valid date' })
+  @IsCalendarDate()
   commitmentEndDate?: string;
 
   @ApiProperty({ type: MoneyInputDto, description: 'Per seat and billing period, in the partner\'s billing currency' })
@@ -500,11 +480,7 @@ export class ImportSubscriptionDto {
   @Type(() => MoneyInputDto)
   unitPrice!: MoneyInputDto;
 
-  @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @FriendlyNameField()
   friendlyName?: string;
 
   @ApiPropertyOptional({ default: true, description: 'Forced off for software bought before 2021-10-14 (R-SUB-4)' })
@@ -609,11 +585,7 @@ export class SubscriptionPageDto {
 }
 
 export class UpdateSubscriptionDto {
-  @ApiPropertyOptional({ minimum: 1, description: 'Increases any time; decreases only within each batch\'s 7 days (R-CANCEL-2)' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(QUANTITY_BOUND)
+  @QuantityField({ required: false, description: 'Increases any time; decreases only within each batch\'s 7 days (R-CANCEL-2)' })
   quantity?: number;
 
   @ApiPropertyOptional()
@@ -621,11 +593,7 @@ export class UpdateSubscriptionDto {
   @IsBoolean()
   autoRenewEnabled?: boolean;
 
-  @ApiPropertyOptional({ maxLength: 100 })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @FriendlyNameField()
   friendlyName?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'An indirect reseller\'s MPN id; null removes it' })
@@ -641,53 +609,32 @@ export class UpdateSubscriptionDto {
 }
 
 export class ScheduledChangesDto {
-  @ApiPropertyOptional({ description: 'Same SKU (another term) or an upgrade target; default the current item' })
-  @IsOptional()
-  @IsString()
-  @Matches(CATALOG_ITEM_ID, { message: CATALOG_ITEM_MESSAGE })
+  @CatalogItemIdField({ required: false, description: 'Same SKU (another term) or an upgrade target; default the current item' })
   catalogItemId?: string;
 
-  @ApiPropertyOptional({ minimum: 1 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(QUANTITY_BOUND)
+  @QuantityField({ required: false })
   quantity?: number;
 
-  @ApiPropertyOptional({ enum: TERM_DURATIONS })
-  @IsOptional()
-  @IsIn(TERM_DURATIONS)
+  @TermDurationField({ required: false })
   termDuration?: TermDuration;
 
-  @ApiPropertyOptional({ enum: BILLING_CYCLES })
-  @IsOptional()
-  @IsIn(BILLING_CYCLES)
+  @BillingCycleField({ required: false })
   billingCycle?: BillingCycle;
 
   @ApiPropertyOptional({ example: '2026-12-31' })
   @IsOptional()
-  @Matches(DATE, { message: 'customTermEndDate must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'customTermEndDate must be a valid date' })
+  @IsCalendarDate()
   customTermEndDate?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @PromotionIdField({ required: false })
   promotionId?: string;
 }
 
 export class TransitionDto {
-  @ApiProperty({ example: 'CFQ7TTC0LFK5:0002:CFQ7TTC0LPXG' })
-  @IsString()
-  @Matches(CATALOG_ITEM_ID, { message: CATALOG_ITEM_MESSAGE })
+  @CatalogItemIdField({ example: 'CFQ7TTC0LFK5:0002:CFQ7TTC0LPXG' })
   toCatalogItemId!: string;
 
-  @ApiProperty({ minimum: 1, description: 'All seats: full upgrade (same id); fewer: partial upgrade (a new subscription)' })
-  @IsInt()
-  @Min(1)
-  @Max(QUANTITY_BOUND)
+  @QuantityField({ description: 'All seats: full upgrade (same id); fewer: partial upgrade (a new subscription)' })
   quantity!: number;
 }
 
@@ -841,8 +788,7 @@ export class SubscriptionListQueryDto extends ListQueryDto {
 
   @ApiPropertyOptional({ example: '2026-02-01', description: 'Only terms ending before this day starts (commitmentEndDate earlier than it)' })
   @IsOptional()
-  @Matches(DATE, { message: 'endsBefore must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'endsBefore must be a valid date' })
+  @IsCalendarDate()
   endsBefore?: string;
 }
 
@@ -861,13 +807,11 @@ export class EligibilityQueryDto {
 }
 
 export class CustomTermEndDatesQueryDto {
-  @ApiProperty({ enum: TERM_DURATIONS })
-  @IsIn(TERM_DURATIONS)
+  @TermDurationField()
   termDuration!: TermDuration;
 
   @ApiPropertyOptional({ example: '2025-01-15', description: 'First day of the term; default today' })
   @IsOptional()
-  @Matches(DATE, { message: 'termStartDate must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'termStartDate must be a valid date' })
+  @IsCalendarDate()
   termStartDate?: string;
 }
