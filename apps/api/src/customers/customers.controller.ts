@@ -26,7 +26,8 @@ import {
   ListCustomersQuery,
 } from '../../../../libs/customers/src/application/customer.queries';
 import type { AgreementView, CustomerListItem, CustomerView } from '../../../../libs/customers/src/application/customer.view';
-import { DEFAULT_PAGE_SIZE, type Page } from '../../../../libs/partners/src/read-models/paging';
+import type { Page } from '../../../../libs/partners/src/read-models/paging';
+import { pageRequestFrom } from '../common/paging';
 import { ListQueryDto } from '../partners/list-query.dto';
 import { ShownOnce } from '../idempotency/idempotency-key';
 import { CommandContextFactory } from '../request-context/command-context.factory';
@@ -78,7 +79,8 @@ export class CustomersController {
   @ApiOperation({ summary: 'The caller\'s customers (R-TENANT-1); from a read model' })
   @ApiOkResponse({ type: CustomerPageDto })
   list(@Query() query: ListQueryDto, @RequestMeta() meta: RequestMeta): Promise<Page<CustomerListItem>> {
-    return this.queries.execute(new ListCustomersQuery(meta.actor, query.limit ?? DEFAULT_PAGE_SIZE, query.continuationToken));
+    const page = pageRequestFrom(query);
+    return this.queries.execute(new ListCustomersQuery(meta.actor, page.limit, page.continuationToken));
   }
 
   @Get(':customerId')

@@ -26,7 +26,8 @@ import {
 } from '../../../../libs/ea-transfer/src/application/ea-transfer.handlers';
 import type { CspRenewalView, EaAgreementImportResult, EaAgreementView, EaSubscriptionView } from '../../../../libs/ea-transfer/src/application/views';
 import type { ActivityLogEntry } from '../../../../libs/ea-transfer/src/read-models/ea-transfer.queries';
-import { DEFAULT_PAGE_SIZE, type Page } from '../../../../libs/partners/src/read-models/paging';
+import type { Page } from '../../../../libs/partners/src/read-models/paging';
+import { pageRequestFrom } from '../common/paging';
 import { CommandContextFactory } from '../request-context/command-context.factory';
 import { RequestMeta } from '../request-context/request-meta.decorator';
 import {
@@ -199,8 +200,7 @@ export class ActivityLogController {
         ...(query.startDate !== undefined ? { startDate: query.startDate } : {}),
         ...(query.endDate !== undefined ? { endDate: query.endDate } : {}),
         ...(query.operationType !== undefined ? { operationType: query.operationType } : {}),
-        limit: query.limit ?? DEFAULT_PAGE_SIZE,
-        ...(query.continuationToken !== undefined ? { continuationToken: query.continuationToken } : {}),
+        ...pageRequestFrom(query),
       }),
     );
   }

@@ -13,7 +13,7 @@ import {
 import { ImportSubscriptionCommand } from '../../../../libs/subscriptions/src/application/import.handlers';
 import { ROLE_RULES, type Role } from '../../../../libs/auth/src/auth.types';
 import { Roles } from '../../../../libs/auth/src/decorators';
-import { DEFAULT_PAGE_SIZE, type Page } from '../../../../libs/partners/src/read-models/paging';
+import type { Page } from '../../../../libs/partners/src/read-models/paging';
 import {
   CheckoutCartCommand,
   CreateCartCommand,
@@ -43,6 +43,7 @@ import {
 import type { CartView, CheckoutResult, OrderView, SubscriptionView } from '../../../../libs/subscriptions/src/application/views';
 import type { CustomTermEndDate } from '../../../../libs/subscriptions/src/domain/coterminosity';
 import type { SubscriptionListItem } from '../../../../libs/subscriptions/src/read-models/subscription.queries';
+import { pageRequestFrom } from '../common/paging';
 import { ValidationFailedError } from '../errors/problem';
 import { ListQueryDto } from '../partners/list-query.dto';
 import { CommandContextFactory } from '../request-context/command-context.factory';
@@ -135,7 +136,7 @@ export class CartsController {
   @ApiOkResponse({ type: OrderPageDto })
   @ApiNotFoundResponse({ description: NOT_YOURS })
   listOrders(@Param('customerId') customerId: string, @Query() query: ListQueryDto, @RequestMeta() meta: RequestMeta): Promise<Page<OrderView>> {
-    return this.queries.execute(new ListOrdersQuery(meta.actor, customerId, { limit: query.limit ?? DEFAULT_PAGE_SIZE, continuationToken: query.continuationToken }));
+    return this.queries.execute(new ListOrdersQuery(meta.actor, customerId, pageRequestFrom(query)));
   }
 
   @Get('orders/:orderId')
@@ -171,8 +172,7 @@ export class SubscriptionsController {
       new ListSubscriptionsQuery(meta.actor, customerId, {
         status: query.status,
         endsBefore: query.endsBefore,
-        limit: query.limit ?? DEFAULT_PAGE_SIZE,
-        continuationToken: query.continuationToken,
+        ...pageRequestFrom(query),
       }),
     );
   }

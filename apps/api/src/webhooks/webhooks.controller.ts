@@ -15,7 +15,7 @@ import {
 } from '@nestjs/swagger';
 import { ALL_ROLES, type Role } from '../../../../libs/auth/src/auth.types';
 import { Roles } from '../../../../libs/auth/src/decorators';
-import { DEFAULT_PAGE_SIZE, type Page } from '../../../../libs/partners/src/read-models/paging';
+import type { Page } from '../../../../libs/partners/src/read-models/paging';
 import {
   DeleteWebhookCommand,
   RedeliverWebhookCommand,
@@ -30,6 +30,7 @@ import {
   type WebhookEventTypeView,
 } from '../../../../libs/webhooks/src/application/webhook.queries';
 import type { CreatedWebhookView, DeliveryView, RotatedSecretView, WebhookView } from '../../../../libs/webhooks/src/application/webhook.views';
+import { pageRequestFrom } from '../common/paging';
 import { ShownOnce } from '../idempotency/idempotency-key';
 import { ListQueryDto } from '../partners/list-query.dto';
 import { CommandContextFactory } from '../request-context/command-context.factory';
@@ -84,7 +85,8 @@ export class WebhooksController {
   @ApiOperation({ summary: 'The caller\'s webhooks (from a read model; may lag a moment)' })
   @ApiOkResponse({ type: WebhookPageDto })
   list(@Query() query: ListQueryDto, @RequestMeta() meta: RequestMeta): Promise<Page<WebhookView>> {
-    return this.queries.execute(new ListWebhooksQuery(meta.actor, query.limit ?? DEFAULT_PAGE_SIZE, query.continuationToken));
+    const page = pageRequestFrom(query);
+    return this.queries.execute(new ListWebhooksQuery(meta.actor, page.limit, page.continuationToken));
   }
 
   @Get('event-types')
@@ -135,9 +137,8 @@ export class WebhooksController {
     @Query() query: DeliveryListQueryDto,
     @RequestMeta() meta: RequestMeta,
   ): Promise<Page<DeliveryView>> {
-    return this.queries.execute(
-      new ListWebhookDeliveriesQuery(meta.actor, webhookId, query.limit ?? DEFAULT_PAGE_SIZE, query.status, query.continuationToken),
-    );
+    const page = pageRequestFrom(query);
+    return this.queries.execute(new ListWebhookDeliveriesQuery(meta.actor, webhookId, page.limit, query.status, page.continuationToken));
   }
 
   @Post(':webhookId/deliveries/:deliveryId/redeliver')
