@@ -163,6 +163,19 @@ describe('PostgresEventStore: appends that arrive together share one statement (
     for (const stream of fresh) expect((await store.readStream(stream)).version).toBe(0);
   });
 
+  it('fails only the append whose data PostgreSQL refuses; the others of its batch are written', async () => {
+    const [bad, good] = [`group-${randomUUID()}`, `group-${randomUUID()}`];
+    const outcomes = await Promise.allSettled([
+      store.appendToStream(`group-${randomUUID()}`, -1, [event('Opener')]),
+      // jsonb takes no NUL character.
+      store.appendToStream(bad, -1, [{ ...event('Bad'), data: { text: 'a\u0000b' } }]),
+      store.appendToStream(good, -1, [event('Good')]),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await store.readStream(bad)).version).toBe(-1);
+    expect((await store.readStream(good)).events.map((e) => e.type)).toEqual(['Good']);
+  });
+
   it('lets exactly one of two concurrent appends at the same version of a stream win', async () => {
     const stream = `group-${randomUUID()}`;
     await store.appendToStream(stream, -1, [event('Start')]);

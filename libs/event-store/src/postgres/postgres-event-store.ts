@@ -204,8 +204,9 @@ const COLUMNS =
 // any($1)` a prepared statement's generic plan may scan the whole table.
 const READ_STREAMS = `
   select s.stream_name, ${COLUMNS}
-  from unnest($1::text[]) as s(stream_name)
-  cross join lateral (select * from events where events.stream_name = s.stream_name order by stream_version offset 0) e`;
+  from unnest($1::text[]) with ordinality as s(stream_name, n)
+  cross join lateral (select * from events where events.stream_name = s.stream_name order by stream_version offset 0) e
+  order by s.n, e.stream_version`;
 
 const READ_ALL = `
   select stream_name, ${COLUMNS} from events

@@ -21,7 +21,7 @@ export interface ConditionalWrite {
  * - `written`: every row is in.
  * - `refused`: a condition did not hold; nothing was written.
  * - `collided`: nothing was written because the statement hit a unique index (a concurrent
- *   writer, or events that are already stored); the write was sent alone, so the collision is its own.
+ *   writer, or events that are already stored); the write went alone, so the collision is its own.
  */
 export type WriteOutcome = 'written' | 'refused' | 'collided';
 
@@ -33,7 +33,7 @@ export interface WriteBatcherOptions {
 }
 
 interface PendingWrite extends ConditionalWrite {
-  /** Sent alone: after its batch collided, so that a collision can be pinned on one write. */
+  /** Sent alone: after its batch failed, so that the failure is pinned on the write that caused it. */
   alone: boolean;
   settle(outcome: WriteOutcome): void;
   fail(error: unknown): void;
@@ -45,8 +45,9 @@ interface PendingWrite extends ConditionalWrite {
  * each. Each write keeps its own condition, checked in the statement (a refused write leaves the
  * others of its batch untouched). A batch never holds two writes to the same stream, and a write
  * waits while a running batch writes one of its streams, so concurrent batches never wait on each
- * other's rows. If a batch hits a unique index anyway (a writer outside the batcher, or events
- * already stored), nothing of it is written and each of its writes is sent again alone.
+ * other's rows. If a batch fails anyway (a unique index hit by a writer outside the batcher or by
+ * events already stored, or data PostgreSQL refuses), nothing of it is written and each of its
+ * writes is sent again alone, so one bad write never fails the others.
  */
 export class WriteBatcher {
   private readonly queue: PendingWrite[] = [];
@@ -107,15 +108,13 @@ export class WriteBatcher {
     try {
       refused = await this.execute(batch);
     } catch (error) {
-      if (!isCollision(error)) {
-        for (const write of batch) write.fail(error);
+      if (batch.length === 1) {
+        if (isCollision(error)) batch[0].settle('collided');
+        else batch[0].fail(error);
         return;
       }
-      if (batch.length === 1 && batch[0].alone) {
-        batch[0].settle('collided');
-        return;
-      }
-      // Which write collided is unknown: each goes again alone, ahead of newer writes.
+      // Nothing of the batch was written and which write caused it is unknown (a unique index, or
+      // data PostgreSQL refuses): each goes again alone, ahead of newer writes, so only it fails.
       this.queue.unshift(...batch.map((write) => ({ ...write, alone: true })));
       return;
     }
