@@ -15,6 +15,8 @@ export interface LookupQuery<Row> {
   name: string;
   text: string;
   keyOf(row: Row): string;
+  /** The same lookup for one key (`$1` is that key), cheaper when a query carries only one. */
+  one?: { name: string; text: string };
 }
 
 interface PendingRead<Row> {
@@ -85,8 +87,9 @@ export class BatchedLookup<Row> {
   }
 
   private async execute(keys: string[]): Promise<Map<string, Row[]>> {
-    const { name, text, keyOf } = this.query;
-    const { rows } = await this.pool.query<Row & object>({ name, text, values: [keys] });
+    const { name, text, keyOf, one } = this.query;
+    const statement = keys.length === 1 && one ? { ...one, values: keys } : { name, text, values: [keys] };
+    const { rows } = await this.pool.query<Row & object>(statement);
     const byKey = new Map<string, Row[]>();
     for (const row of rows) {
       const key = keyOf(row);

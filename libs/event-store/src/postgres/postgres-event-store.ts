@@ -23,7 +23,7 @@ export interface PostgresEventStoreOptions {
   reads?: Partial<BatchedLookupOptions>;
 }
 
-const DEFAULT_WRITES: WriteBatcherOptions = { maxInFlight: 1, maxWrites: 64 };
+const DEFAULT_WRITES: WriteBatcherOptions = { maxInFlight: 2, maxWrites: 64 };
 const DEFAULT_READS: BatchedLookupOptions = { maxInFlight: 2, maxKeys: 200 };
 
 /**
@@ -48,7 +48,11 @@ export class PostgresEventStore implements EventStore {
     options: PostgresEventStoreOptions = {},
   ) {
     this.writes = new WriteBatcher(pool, { ...DEFAULT_WRITES, ...options.writes });
-    this.reads = new BatchedLookup(pool, { name: 'es_read_streams', text: READ_STREAMS, keyOf: (row) => row.stream_name }, { ...DEFAULT_READS, ...options.reads });
+    this.reads = new BatchedLookup(
+      pool,
+      { name: 'es_read_streams', text: READ_STREAMS, keyOf: (row) => row.stream_name, one: { name: 'es_read_stream', text: READ_STREAM } },
+      { ...DEFAULT_READS, ...options.reads },
+    );
   }
 
   async readStream(stream: string): Promise<StreamSlice> {
@@ -199,6 +203,8 @@ const STREAM_VERSION_KEY = 'events_stream_version_key';
 // recorded_at as epoch milliseconds: parsing pg's timestamptz text costs more than the rest of the row.
 const COLUMNS =
   'event_id, stream_version, type, data, metadata, floor(extract(epoch from recorded_at) * 1000)::int8 as recorded_at, transaction_id, position';
+
+const READ_STREAM = `select stream_name, ${COLUMNS} from events where stream_name = $1 order by stream_version`;
 
 // One index lookup per stream (the subquery is not flattened into a join): with `stream_name =
 // any($1)` a prepared statement's generic plan may scan the whole table.
