@@ -1,4 +1,4 @@
-import { jobId, timerJobId } from './queues';
+import { jobId, timerOccurrenceId } from './queues';
 import { processRoles, runsWorker } from './process-roles';
 import { jobsOptionsFromEnv } from './connection';
 
@@ -7,8 +7,8 @@ const acceptedByBullMq = (id: string) => `${parseInt(id, 10)}` !== id && (!id.in
 
 describe('job ids', () => {
   it('are deterministic and never contain ":" nor are plain integers', () => {
-    const id = timerJobId('subscription-renewal:42', '2025-03-01T00:00:00.000Z');
-    expect(id).toBe(timerJobId('subscription-renewal:42', new Date('2025-03-01T00:00:00Z')));
+    const id = timerOccurrenceId('subscription-renewal:42', '2025-03-01T00:00:00.000Z');
+    expect(id).toBe(timerOccurrenceId('subscription-renewal:42', new Date('2025-03-01T00:00:00Z')));
     expect(id).toBe('timer-subscription-renewal%3A42-1740787200000');
     expect(acceptedByBullMq(id)).toBe(true);
     expect(acceptedByBullMq(jobId(123))).toBe(false); // a bare integer is the caller's mistake
@@ -16,12 +16,12 @@ describe('job ids', () => {
   });
 
   it('keep different timers and different due instants apart', () => {
-    expect(timerJobId('a:b', '2025-01-01T00:00:00Z')).not.toBe(timerJobId('a%3Ab', '2025-01-01T00:00:00Z'));
-    expect(timerJobId('a', '2025-01-01T00:00:00Z')).not.toBe(timerJobId('a', '2025-01-01T00:00:01Z'));
+    expect(timerOccurrenceId('a:b', '2025-01-01T00:00:00Z')).not.toBe(timerOccurrenceId('a%3Ab', '2025-01-01T00:00:00Z'));
+    expect(timerOccurrenceId('a', '2025-01-01T00:00:00Z')).not.toBe(timerOccurrenceId('a', '2025-01-01T00:00:01Z'));
   });
 
   it('refuse an invalid instant', () => {
-    expect(() => timerJobId('a', 'not a date')).toThrow(/invalid due instant/);
+    expect(() => timerOccurrenceId('a', 'not a date')).toThrow(/invalid due instant/);
   });
 });
 

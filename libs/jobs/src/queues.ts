@@ -51,10 +51,11 @@ function escapeJobIdPart(part: string): string {
 }
 
 /**
- * Deterministic id of one scheduled occurrence of a timer (what its events' ids derive from). The due instant is part of it so that a timer
- * rescheduled under the same id gets a new job even while an old failed job is kept.
+ * Deterministic id of one scheduled occurrence of a timer: the ids of the events it appends derive
+ * from it. The due instant is part of it, so a timer rescheduled under the same id is a new
+ * occurrence (and lands in a new job even while an old failed one is kept).
  */
-export function timerJobId(timerId: string, dueAt: Date | string): string {
+export function timerOccurrenceId(timerId: string, dueAt: Date | string): string {
   const instant = typeof dueAt === 'string' ? new Date(dueAt) : dueAt;
   if (Number.isNaN(instant.getTime())) throw new Error(`invalid due instant for timer ${timerId}`);
   return jobId('timer', timerId, instant.getTime());
@@ -65,6 +66,6 @@ export function timerJobId(timerId: string, dueAt: Date | string): string {
  * while their job exists give one job.
  */
 export function timerBatchJobId(kind: string, timers: ReadonlyArray<{ timerId: string; dueAt: Date | string }>): string {
-  const occurrences = timers.map((timer) => timerJobId(timer.timerId, timer.dueAt)).join('\n');
+  const occurrences = timers.map((timer) => timerOccurrenceId(timer.timerId, timer.dueAt)).join('\n');
   return jobId('timers', kind, createHash('sha256').update(occurrences).digest('hex').slice(0, 32));
 }

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../../clock/src';
 import type { DatabaseHandle } from '../../persistence/src/database';
 import { createRedisConnection, type JobsOptions } from '../../jobs/src/connection';
-import { JOB_NAMES, QUEUES, timerBatchJobId, timerJobId, type DueTimerData, type TimerJobData } from '../../jobs/src/queues';
+import { JOB_NAMES, QUEUES, timerBatchJobId, timerOccurrenceId, type DueTimerData, type TimerJobData } from '../../jobs/src/queues';
 import './due-timers.schema';
 import { declaredKinds, type DueTimerRow, type TimerRule } from './timer-rules';
 import { RecurringSweep } from '../../jobs/src/recurring-sweep';
@@ -19,8 +19,8 @@ export interface DueTimer {
 }
 
 export interface TimerJobContext {
-  /** Deterministic id of this timer occurrence (`timerJobId`): the ids of the events it appends derive from it. */
-  jobId: string;
+  /** Deterministic id of this timer occurrence (`timerOccurrenceId`): the ids of the events it appends derive from it. */
+  occurrenceId: string;
   /** 1 for the first delivery. */
   attempt: number;
 }
@@ -347,7 +347,7 @@ export class TimerService {
     const timers = job.data.timers;
     const outcomes = await Promise.allSettled(
       timers.map(({ timerId, kind, dueAt, payload, streamName }) =>
-        processor.process({ timerId, kind, dueAt: new Date(dueAt), payload, streamName }, { jobId: timerJobId(timerId, dueAt), attempt }),
+        processor.process({ timerId, kind, dueAt: new Date(dueAt), payload, streamName }, { occurrenceId: timerOccurrenceId(timerId, dueAt), attempt }),
       ),
     );
     const failures = outcomes.flatMap((outcome, index) => (outcome.status === 'rejected' ? [{ timer: timers[index], reason: outcome.reason as unknown }] : []));

@@ -233,8 +233,8 @@ describe('timers: due rows in PostgreSQL, jobs in BullMQ (ARCHITECTURE rule 6)',
     const [row] = await timers.find([reminderTimerId(id)]);
     const timer = { timerId: row.timerId, kind: row.kind, dueAt: row.dueAt, payload: row.payload, streamName: row.streamName };
 
-    await Promise.all([processor.process(timer, { jobId: 'one', attempt: 1 }), processor.process(timer, { jobId: 'two', attempt: 1 })]);
-    await processor.process(timer, { jobId: 'one', attempt: 2 });
+    await Promise.all([processor.process(timer, { occurrenceId: 'one', attempt: 1 }), processor.process(timer, { occurrenceId: 'two', attempt: 1 })]);
+    await processor.process(timer, { occurrenceId: 'one', attempt: 2 });
     // And through the queue: the same job id added again after it completed.
     const data = { timers: [{ timerId: row.timerId, kind: row.kind, dueAt: row.dueAt.toISOString(), payload: row.payload, streamName: row.streamName }] };
     const jobId = timerBatchJobId(row.kind, data.timers);

@@ -386,14 +386,14 @@ describe('EA-to-CSP channel transfer (HTTP, test clock, real PostgreSQL and Redi
     await timers.queue().pause();
     try {
       world.setClock('2025-03-01T11:59:59.000Z');
-      expect(await processing.process(renewalId, row.dueAt, { jobId: 'early', attempt: 1 })).toBe('not-processable');
+      expect(await processing.process(renewalId, row.dueAt, { occurrenceId: 'early', attempt: 1 })).toBe('not-processable');
       world.setClock('2025-03-01T12:00:00.000Z');
       const outcomes = await Promise.all([
-        processing.process(renewalId, row.dueAt, { jobId: 'one', attempt: 1 }),
-        processing.process(renewalId, row.dueAt, { jobId: 'two', attempt: 1 }),
+        processing.process(renewalId, row.dueAt, { occurrenceId: 'one', attempt: 1 }),
+        processing.process(renewalId, row.dueAt, { occurrenceId: 'two', attempt: 1 }),
       ]);
       expect(outcomes).toContain('completed');
-      expect(await processing.process(renewalId, row.dueAt, { jobId: 'one', attempt: 2 })).toBe('not-processable');
+      expect(await processing.process(renewalId, row.dueAt, { occurrenceId: 'one', attempt: 2 })).toBe('not-processable');
       // And through the queue: the same job again.
       const data = { timers: [{ timerId: row.timerId, kind: row.kind, dueAt: row.dueAt.toISOString(), payload: row.payload, streamName: row.streamName }] };
       await timers.queue().add(row.kind, data, { jobId: timerBatchJobId(row.kind, data.timers), removeOnComplete: true });

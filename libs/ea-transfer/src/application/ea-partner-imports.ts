@@ -158,6 +158,6 @@ export class EaPartnerImportProcessor implements TimerProcessor {
   ) {}
 
   async process(timer: DueTimer, job: TimerJobContext): Promise<void> {
-    await grantEaAccess(this.store, this.clock, timer.payload as PartnerImportPayload, job.jobId);
+    await grantEaAccess(this.store, this.clock, timer.payload as PartnerImportPayload, job.occurrenceId);
   }
 }

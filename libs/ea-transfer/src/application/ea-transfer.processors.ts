@@ -52,7 +52,7 @@ export class EaRenewalProcessing {
 
   async process(renewalId: string, dueAt: Date, job: TimerJobContext): Promise<EaRenewalOutcome> {
     const now = this.clock.now();
-    const context: CommandContext = { actor: EA_TRANSFER_ACTOR, correlationId: renewalId, causationId: job.jobId, now };
+    const context: CommandContext = { actor: EA_TRANSFER_ACTOR, correlationId: renewalId, causationId: job.occurrenceId, now };
     const stream = eaRenewalStream(renewalId);
     let { state } = await loadState(this.store, eaRenewalDecider, stream);
     if (!state.exists) return 'unknown';

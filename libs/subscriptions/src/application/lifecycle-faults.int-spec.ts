@@ -12,7 +12,7 @@ import type { CommandContext } from '../../../event-store/src/handle-command';
 import { PostgresEventStore } from '../../../event-store/src/postgres/postgres-event-store';
 import { ProjectionRunner } from '../../../event-store/src/projections/projection-runner';
 import { createRedisConnection, deleteKeysWithPrefix } from '../../../jobs/src/connection';
-import { timerBatchJobId, timerJobId } from '../../../jobs/src/queues';
+import { timerBatchJobId, timerOccurrenceId } from '../../../jobs/src/queues';
 import { createTestDatabase, type TestDatabase } from '../../../persistence/src/testing/test-database';
 import { DueTimersProjection } from '../../../timers/src/due-timers.projection';
 import { TimerService } from '../../../timers/src/timer-service';
@@ -247,16 +247,16 @@ describe('term-end lifecycle survives faults (real PostgreSQL, Redis and worker 
     const timers = rows.map((row) => ({ timerId: row.timerId, kind: row.kind, dueAt: row.dueAt, payload: row.payload, streamName: row.streamName }));
 
     for (const timer of timers) {
-      await expect(early[0].process(timer, { jobId: 'early', attempt: 1 })).rejects.toMatchObject({ code: 'transition-not-due' });
+      await expect(early[0].process(timer, { occurrenceId: 'early', attempt: 1 })).rejects.toMatchObject({ code: 'transition-not-due' });
     }
     expect((await transitions(ids)).size).toBe(0);
 
     for (const timer of timers) {
-      const jobId = timerJobId(timer.timerId, timer.dueAt);
-      // Two deliveries of the same job at once, then a third later, then a fourth under another job id.
-      await Promise.all([onTime[0].process(timer, { jobId, attempt: 1 }), onTime[0].process(timer, { jobId, attempt: 1 })]);
-      await onTime[0].process(timer, { jobId, attempt: 2 });
-      await onTime[0].process(timer, { jobId: 'another-delivery', attempt: 1 });
+      const occurrenceId = timerOccurrenceId(timer.timerId, timer.dueAt);
+      // Two deliveries of the same timer at once, then a third later, then a fourth under another occurrence id.
+      await Promise.all([onTime[0].process(timer, { occurrenceId, attempt: 1 }), onTime[0].process(timer, { occurrenceId, attempt: 1 })]);
+      await onTime[0].process(timer, { occurrenceId, attempt: 2 });
+      await onTime[0].process(timer, { occurrenceId: 'another-delivery', attempt: 1 });
       // And through the queue: the same job id added again after it completed.
       const data = { timers: [{ timerId: timer.timerId, kind: timer.kind, dueAt: timer.dueAt.toISOString(), payload: timer.payload, streamName: timer.streamName }] };
       const queuedJobId = timerBatchJobId(timer.kind, data.timers);

@@ -30,7 +30,7 @@ export interface TransitionOutcome {
 
 /**
  * Runs one lifecycle timer as an ordinary command on the subscription stream: read, decide, append
- * at the version read. Event ids follow from the job id, so a job delivered twice appends once
+ * at the version read. Event ids follow from the timer occurrence, so a timer delivered twice appends once
  * (the store takes the same ids at the same version as a no-op), and a later delivery finds the
  * step done and changes nothing.
  */
@@ -60,12 +60,12 @@ export class SubscriptionLifecycle {
           stream,
           version,
           appended.map((event, index) => {
-            const eventId = deterministicEventId(context.jobId, index);
+            const eventId = deterministicEventId(context.occurrenceId, index);
             return {
               eventId,
               type: event.type,
               data: event.data,
-              metadata: { eventId, correlationId: context.jobId, causationId: context.jobId, actor: LIFECYCLE_ACTOR, occurredAt: now.toISOString() },
+              metadata: { eventId, correlationId: context.occurrenceId, causationId: context.occurrenceId, actor: LIFECYCLE_ACTOR, occurredAt: now.toISOString() },
             };
           }),
         );

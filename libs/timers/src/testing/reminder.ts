@@ -103,8 +103,8 @@ export class ReminderProcessor implements TimerProcessor {
       reminderDecider,
       reminderStream(reminderId),
       { type: 'FireReminder', reminderId, now: now.toISOString() },
-      { actor: SYSTEM, correlationId: context.jobId, causationId: context.jobId, now },
-      { eventId: (index) => deterministicEventId(context.jobId, index) },
+      { actor: SYSTEM, correlationId: context.occurrenceId, causationId: context.occurrenceId, now },
+      { eventId: (index) => deterministicEventId(context.occurrenceId, index) },
     );
     const next = timer.payload.next as NextReminder | undefined;
     if (next) await scheduleReminder(this.store, next.reminderId, new Date(timer.dueAt.getTime() + next.afterMinutes * 60_000), now);
