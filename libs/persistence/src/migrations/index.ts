@@ -12,6 +12,7 @@ import { subscriptionLifecycleMigration } from '../../../subscriptions/src/migra
 import { eaTransferMigration } from '../../../ea-transfer/src/migrations/0050_ea_transfer';
 import { eaPartnerAccessMigration } from '../../../ea-transfer/src/migrations/0050_ea_transfer_partner_access';
 import { dueTimersSweepOrderMigration } from '../../../timers/src/migrations/0080_due_timers_sweep_order';
+import { eventsInlineRowsMigration } from '../../../event-store/src/postgres/0090_events_inline_rows';
 
 /**
  * Every migration of the project, by name; names sort in the order they run.
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0070_audit_access': auditAccessMigration,
   '0070_webhooks': webhooksMigration,
   '0080_due_timers_sweep_order': dueTimersSweepOrderMigration,
+  '0090_events_inline_rows': eventsInlineRowsMigration,
 };
