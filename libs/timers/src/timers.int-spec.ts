@@ -57,6 +57,8 @@ describe('timers: due rows in PostgreSQL, jobs in BullMQ (ARCHITECTURE rule 6)',
     await deleteKeysWithPrefix(redis, `${base}-idle`);
     await deleteKeysWithPrefix(redis, `${base}-bounded`);
     await deleteKeysWithPrefix(redis, `${base}-auto`);
+    await deleteKeysWithPrefix(redis, `${base}-scheduled`);
+    await deleteKeysWithPrefix(redis, `${base}-flaky`);
     await redis.quit();
     await database.drop();
   });

@@ -70,7 +70,8 @@ describe('term-end lifecycle survives faults (real PostgreSQL, Redis and worker 
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await Promise.all(services.map((service) => service.stop()));
     await runner?.stop();
-    await deleteKeysWithPrefix(redis, base);
+    // Each test has its own prefix; deleteKeysWithPrefix takes `<prefix>:*` only.
+    for (const prefix of [base, `${base}-flush`, `${base}-kill`, `${base}-twice`]) await deleteKeysWithPrefix(redis, prefix);
     await redis?.quit();
     await db?.drop();
   });
