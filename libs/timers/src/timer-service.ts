@@ -8,6 +8,7 @@ import { JOB_NAMES, QUEUES, timerBatchJobId, timerOccurrenceId, type DueTimerDat
 import './due-timers.schema';
 import { declaredKinds, type DueTimerRow, type TimerRule } from './timer-rules';
 import { RecurringSweep } from '../../jobs/src/recurring-sweep';
+import { logWorkerProblems } from '../../jobs/src/worker-logging';
 
 /** A due timer as a processor receives it. */
 export interface DueTimer {
@@ -168,10 +169,7 @@ export class TimerService {
       lockDuration: 5_000,
     });
     for (const worker of [timersWorker, sweepWorker]) {
-      worker.on('error', (error) => this.logger.error(`worker error: ${error.message}`));
-      worker.on('failed', (job, error) =>
-        this.logger.warn(`job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`),
-      );
+      logWorkerProblems(worker, this.logger);
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));

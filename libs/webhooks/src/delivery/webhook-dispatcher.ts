@@ -15,6 +15,7 @@ import { DEFAULT_RETRY_SCHEDULE, retryDelayMs, type RetrySchedule } from './retr
 import { webhookHeaders } from './signature';
 import { checkWebhookUrl, systemResolver, type HostResolver, type UrlPolicyEnv } from './url-policy';
 import { RecurringSweep } from '../../../jobs/src/recurring-sweep';
+import { logWorkerProblems } from '../../../jobs/src/worker-logging';
 
 export const WEBHOOK_SWEEP_QUEUE = 'webhook-sweeps';
 export const SWEEP_WEBHOOK_DELIVERIES = 'sweep-webhook-deliveries';
@@ -150,8 +151,7 @@ export class WebhookDispatcher {
       lockDuration: 5_000,
     });
     for (const worker of [deliveries, sweeps]) {
-      worker.on('error', (error) => this.logger.error(`worker error: ${error.message}`));
-      worker.on('failed', (job, error) => this.logger.warn(`job ${job?.name} ${job?.id} failed: ${error.message}`));
+      logWorkerProblems(worker, this.logger);
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
