@@ -56,14 +56,40 @@ function changesOf(event: SubscriptionEvent): Updateable<SubscriptionsTable> | n
   }
 }
 
-function importedRow(d: SubscriptionImportedData, at: string, version: number): Insertable<SubscriptionsTable> {
+/** What a purchase and an import both record about the subscription. */
+type StartingTerms = Pick<
+  SubscriptionImportedData,
+  | 'subscriptionId'
+  | 'customerId'
+  | 'partnerTenantId'
+  | 'reseller'
+  | 'offer'
+  | 'friendlyName'
+  | 'quantity'
+  | 'termDuration'
+  | 'billingCycle'
+  | 'autoRenewEnabled'
+  | 'effectiveStartDate'
+  | 'commitmentEndDate'
+>;
+
+/** How the subscription came to be. */
+interface StartingOrigin {
+  orderId: string | null;
+  createdAt: string;
+  continuesSubscriptionId: string | null;
+  imported: boolean;
+}
+
+/** The row a subscription starts with. */
+function startingRow(d: StartingTerms, origin: StartingOrigin, at: string, version: number): Insertable<SubscriptionsTable> {
   return {
     subscription_id: d.subscriptionId,
     customer_id: d.customerId,
     partner_tenant_id: d.partnerTenantId,
     reseller_tenant_id: d.reseller?.tenantId ?? null,
     reseller_partner_id: d.reseller?.partnerId ?? null,
-    order_id: null,
+    order_id: origin.orderId,
     catalog_item_id: d.offer.catalogItemId,
     product_id: d.offer.productId,
     sku_id: d.offer.skuId,
@@ -77,11 +103,18 @@ function importedRow(d: SubscriptionImportedData, at: string, version: number): 
     auto_renew_enabled: d.autoRenewEnabled,
     effective_start_date: d.effectiveStartDate,
     commitment_end_date: d.commitmentEndDate,
-    created_at: d.termStartedAt,
+    created_at: origin.createdAt,
     updated_at: at,
     version,
-    imported: true,
+    continues_subscription_id: origin.continuesSubscriptionId,
+    imported: origin.imported,
   };
+}
+
+function originOf(event: Extract<SubscriptionEvent, { type: 'SubscriptionImported' | 'SubscriptionPurchased' }>): StartingOrigin {
+  if (event.type === 'SubscriptionImported') return { orderId: null, createdAt: event.data.termStartedAt, continuesSubscriptionId: null, imported: true };
+  const d = event.data;
+  return { orderId: d.orderId, createdAt: d.purchasedAt, continuesSubscriptionId: d.continuesSubscriptionId ?? null, imported: false };
 }
 
 /** Subscriptions for the lists (`GET .../subscriptions?status=`) and the customer-wide checks of checkout. */
@@ -93,43 +126,10 @@ export class SubscriptionsProjection implements Projection {
     for (const recorded of events) {
       const event = recorded as unknown as SubscriptionEvent;
       const at = recorded.metadata.occurredAt;
-      if (event.type === 'SubscriptionImported') {
+      if (event.type === 'SubscriptionImported' || event.type === 'SubscriptionPurchased') {
         await trx
           .insertInto('subscriptions')
-          .values(importedRow(event.data, at, recorded.streamVersion))
-          .onConflict((oc) => oc.column('subscription_id').doNothing())
-          .execute();
-        continue;
-      }
-      if (event.type === 'SubscriptionPurchased') {
-        const d = event.data;
-        await trx
-          .insertInto('subscriptions')
-          .values({
-            subscription_id: d.subscriptionId,
-            customer_id: d.customerId,
-            partner_tenant_id: d.partnerTenantId,
-            reseller_tenant_id: d.reseller?.tenantId ?? null,
-            reseller_partner_id: d.reseller?.partnerId ?? null,
-            order_id: d.orderId,
-            catalog_item_id: d.offer.catalogItemId,
-            product_id: d.offer.productId,
-            sku_id: d.offer.skuId,
-            product_type: d.offer.productType,
-            sku_title: d.offer.skuTitle,
-            friendly_name: d.friendlyName,
-            quantity: d.quantity,
-            status: 'active',
-            term_duration: d.termDuration,
-            billing_cycle: d.billingCycle,
-            auto_renew_enabled: d.autoRenewEnabled,
-            effective_start_date: d.effectiveStartDate,
-            commitment_end_date: d.commitmentEndDate,
-            created_at: d.purchasedAt,
-            updated_at: at,
-            version: recorded.streamVersion,
-            continues_subscription_id: d.continuesSubscriptionId ?? null,
-          })
+          .values(startingRow(event.data, originOf(event), at, recorded.streamVersion))
           .onConflict((oc) => oc.column('subscription_id').doNothing())
           .execute();
         continue;
