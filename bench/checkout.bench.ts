@@ -6,6 +6,7 @@ import { DEV_JWT_SECRET } from '../libs/config/src/app-config';
 import { createRedisConnection, deleteKeysWithPrefix } from '../libs/jobs/src/connection';
 import { createApp } from '../apps/api/src/bootstrap';
 import { CONCURRENCY } from './baselines';
+import { floorAnswers, HttpFloorModule } from './http-floor';
 import { HttpLoadGenerator } from './http-load';
 import type { BenchModule } from './support';
 
@@ -27,7 +28,8 @@ interface Answer {
  * Checkout of a one-line cart and a quantity PATCH, each over HTTP (a real socket, keep-alive) at
  * concurrency 8 from a client in its own process (as real clients are) against the api process,
  * compared with the raw 8-connection insert rate measured in alternating rounds. Carts are
- * created before the timed rounds.
+ * created before the timed rounds. Each is followed by its floor: the same HTTP stack answering a
+ * body of the same size from a handler that does nothing (bench/http-floor.ts).
  */
 export const checkoutBench: BenchModule = {
   name: 'checkout over HTTP',
@@ -45,6 +47,7 @@ export const checkoutBench: BenchModule = {
         LOG_LEVEL: 'silent',
       },
       database,
+      imports: [HttpFloorModule],
     });
     const http = running.http;
     if (!http) throw new Error('the bench needs the api role');
@@ -140,6 +143,14 @@ export const checkoutBench: BenchModule = {
         })),
       );
 
+      const sampleCart = await expectStatus(send('POST', `/v1/customers/${customers[0]}/carts`, agentToken, oneLine), 201);
+      floorAnswers.checkout = (await expectStatus(send('POST', `/v1/customers/${customers[0]}/carts/${sampleCart.body.id}/checkout`, agentToken), 201)).body;
+      const checkoutFloor = await context.compare(
+        'raw8',
+        { workers: CONCURRENCY, perWorker: PER_WORKER, warmup: WARMUP, rounds: ROUNDS },
+        load.rounds(port, headers, (worker, index) => ({ method: 'POST', path: `/bench/floor/${customers[worker]}/${index}/checkout`, status: 201 })),
+      );
+
       // Subscriptions whose quantity the PATCH rounds raise by one seat each time.
       const subscriptions = await Promise.all(
         customers.map(async (customerId) => {
@@ -164,9 +175,18 @@ export const checkoutBench: BenchModule = {
         }),
       );
 
+      floorAnswers.patch = (await expectStatus(send('GET', `/v1/customers/${customers[0]}/subscriptions/${subscriptions[0][0]}`, agentToken), 200)).body;
+      const patchFloor = await context.compare(
+        'raw8',
+        { workers: CONCURRENCY, perWorker: PER_WORKER, warmup: WARMUP, rounds: ROUNDS },
+        load.rounds(port, headers, (worker, index) => ({ method: 'PATCH', path: `/bench/floor/${customers[worker]}/${index}`, body: { quantity: index + 1 }, status: 200 })),
+      );
+
       return [
         { label: `checkout of a one-line cart, ${CONCURRENCY} concurrent`, unit: 'checkouts', ...checkout, ratioTo: 'raw8', goal: 0.35 },
+        { label: '  its floor: same HTTP stack, handler does nothing', unit: 'requests', ...checkoutFloor, ratioTo: 'raw8' },
         { label: `quantity PATCH, ${CONCURRENCY} concurrent`, unit: 'patches', ...patch, ratioTo: 'raw8', goal: 0.35 },
+        { label: '  its floor: same HTTP stack and DTO, handler does nothing', unit: 'requests', ...patchFloor, ratioTo: 'raw8' },
       ];
     } finally {
       await load.close();
