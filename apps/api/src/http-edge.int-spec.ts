@@ -192,7 +192,7 @@ describe('HTTP edge: errors, auth, idempotency, observability', () => {
       expectProblem(await post('/v1/test-probe/outcomes', { outcome: 'version' }), 409, 'version-conflict');
     });
 
-    it('an unexpected error -> 500 internal-error without its message, logged with the correlation id', async () => {
+    it('an unexpected error -> 500 internal-error without its message, logged with the correlation id and the request id', async () => {
       const res = await post('/v1/test-probe/outcomes', { outcome: 'crash' }, { 'x-correlation-id': 'crash-corr-1' });
       const body = expectProblem(res, 500, 'internal-error');
       expect(res.body).not.toContain('secret internal detail');
@@ -200,6 +200,10 @@ describe('HTTP edge: errors, auth, idempotency, observability', () => {
       const logged = logLines.find((l) => l.msg === 'request failed' && l.correlationId === 'crash-corr-1');
       expect(logged).toBeDefined();
       expect(JSON.stringify(logged)).toContain('secret internal detail');
+      // The error line and the request line name the same request.
+      const answered = logLines.find((l) => l.msg === 'request errored' && l.correlationId === 'crash-corr-1');
+      expect((logged?.req as { id?: string; url?: string }).url).toBe('/v1/test-probe/outcomes');
+      expect((logged?.req as { id?: string }).id).toBe((answered?.req as { id?: string } | undefined)?.id);
     });
   });
 

@@ -1,6 +1,7 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../../../libs/core/src';
+import { requestBindings } from '../platform/request-logging';
 import { requestIdsOf } from '../request-context/request-ids';
 import { isSelfAnswering, isServerFault, PROBLEM_CONTENT_TYPE, toProblem, type ProblemBody } from './problem';
 
@@ -33,7 +34,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const body = problemForRequest(error, request);
     if (isServerFault(body.status)) {
-      this.logger.error({ err: error, correlationId: body.correlationId, method: request.method, url: request.url }, 'request failed');
+      this.logger.error({ err: error, req: requestBindings(request), correlationId: body.correlationId }, 'request failed');
       // The request line (RequestLogging) then carries this error.
       (reply.raw as { err?: unknown }).err = error;
     }
