@@ -11,6 +11,7 @@ import { deterministicEventId } from '../libs/event-store/src/event-id';
 import { PostgresEventStore } from '../libs/event-store/src/postgres/postgres-event-store';
 import { ProjectionRunner } from '../libs/event-store/src/projections/projection-runner';
 import { createRedisConnection, deleteKeysWithPrefix } from '../libs/jobs/src/connection';
+import { whenReady } from '../libs/jobs/src/worker-ready';
 import { subscriptionLifecycleTimerRule } from '../libs/subscriptions/src/application/lifecycle.timers';
 import { subscriptionStream } from '../libs/subscriptions/src/application/streams';
 import { buildPurchase } from '../libs/subscriptions/src/domain/purchase';
@@ -198,16 +199,7 @@ function startWorker(databaseUrl: string, prefix: string): Promise<ChildProcess>
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the worker exited early with ${code}`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) {
-        child.removeAllListeners('exit');
-        resolve(child);
-      }
-    });
-  });
+  return whenReady(child);
 }
 
 /** Peak resident set size of a process so far (Linux: VmHWM), in KB; 0 when unknown. */

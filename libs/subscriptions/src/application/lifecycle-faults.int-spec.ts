@@ -13,6 +13,7 @@ import { PostgresEventStore } from '../../../event-store/src/postgres/postgres-e
 import { ProjectionRunner } from '../../../event-store/src/projections/projection-runner';
 import { createRedisConnection, deleteKeysWithPrefix } from '../../../jobs/src/connection';
 import { timerBatchJobId, timerOccurrenceId } from '../../../jobs/src/queues';
+import { whenReady } from '../../../jobs/src/worker-ready';
 import { createTestDatabase, type TestDatabase } from '../../../persistence/src/testing/test-database';
 import { DueTimersProjection } from '../../../timers/src/due-timers.projection';
 import { TimerService } from '../../../timers/src/timer-service';
@@ -166,16 +167,7 @@ describe('term-end lifecycle survives faults (real PostgreSQL, Redis and worker 
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(child);
-    return new Promise((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) {
-          child.removeAllListeners('exit');
-          resolve(child);
-        }
-      });
-    });
+    return whenReady(child);
   }
 
   async function stopWorker(child: ChildProcess): Promise<void> {

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { ControllableClock, SystemClock, type Clock } from '../../../clock/src';
 import { PostgresEventStore } from '../../../event-store/src/postgres/postgres-event-store';
 import { ProjectionRunner } from '../../../event-store/src/projections/projection-runner';
+import { announceReady } from '../../../jobs/src/worker-ready';
 import { openDatabase, type DatabaseHandle } from '../../../persistence/src/database';
 import { DueTimersProjection } from '../../../timers/src/due-timers.projection';
 import { TimerService } from '../../../timers/src/timer-service';
@@ -93,7 +94,7 @@ export async function runLifecycleWorkerProcess(env: NodeJS.ProcessEnv = process
   const logger = new Logger('LifecycleWorker');
   try {
     const worker = await startLifecycleWorker(lifecycleWorkerSettingsFromEnv(env));
-    process.stdout.write('ready\n');
+    announceReady();
     process.once('SIGTERM', () => {
       worker.stop().then(
         () => process.exit(0),

@@ -8,6 +8,7 @@ import { PostgresEventStore } from '../../../event-store/src/postgres/postgres-e
 import { handleCommand } from '../../../event-store/src/handle-command';
 import { ProjectionRunner } from '../../../event-store/src/projections/projection-runner';
 import { createRedisConnection, deleteKeysWithPrefix } from '../../../jobs/src/connection';
+import { whenReady } from '../../../jobs/src/worker-ready';
 import { createTestDatabase, type TestDatabase } from '../../../persistence/src/testing/test-database';
 import { webhookDecider, webhookStream } from '../domain/webhook.decider';
 import { WebhooksProjection } from '../read-models/webhooks.projection';
@@ -131,16 +132,7 @@ describe('webhook deliveries survive dead workers and a Redis that lost everythi
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(child);
-    return new Promise((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
-      child.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) {
-          child.removeAllListeners('exit');
-          resolve(child);
-        }
-      });
-    });
+    return whenReady(child);
   }
 
   it('R-HOOK-1: a worker killed with SIGKILL during deliveries loses none: after a restart every delivery completes', async () => {

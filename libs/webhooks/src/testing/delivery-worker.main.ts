@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { SystemClock } from '../../../clock/src';
 import { PostgresEventStore } from '../../../event-store/src/postgres/postgres-event-store';
+import { announceReady } from '../../../jobs/src/worker-ready';
 import { openDatabase } from '../../../persistence/src/database';
 import { WebhookDispatcher } from '../delivery/webhook-dispatcher';
 import { webhookSettingsFromEnv } from '../webhook-settings';
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
     webhookSettingsFromEnv(env, 'test'),
   );
   await dispatcher.startWorkers();
-  process.stdout.write('ready\n');
+  announceReady();
   const stop = async () => {
     await dispatcher.stop();
     await database.close();
