@@ -175,6 +175,7 @@ export const checkoutBench: BenchModule = {
         }),
       );
 
+      // The subscription as the PATCH rounds left it: as large as the largest answer they got.
       floorAnswers.patch = (await expectStatus(send('GET', `/v1/customers/${customers[0]}/subscriptions/${subscriptions[0][0]}`, agentToken), 200)).body;
       const patchFloor = await context.compare(
         'raw8',

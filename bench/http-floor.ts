@@ -5,8 +5,8 @@ import { UpdateSubscriptionDto } from '../apps/api/src/subscriptions/subscriptio
 import { RequestMeta } from '../apps/api/src/request-context/request-meta.decorator';
 
 /**
- * What the bench's real endpoints answer, copied here before the floor rounds so the floor routes
- * answer bodies of the same size.
+ * What the bench's real endpoints answered, copied here before the floor rounds so the floor routes
+ * answer bodies of the same size (for the PATCH, of the largest size).
  */
 export const floorAnswers: { checkout: unknown; patch: unknown } = { checkout: {}, patch: {} };
 
