@@ -183,7 +183,12 @@ describe('EA-to-CSP channel transfer (HTTP, test clock, real PostgreSQL and Redi
       await timers.queue().resume();
     }
     const fired = await settle();
-    expect(fired.filter((timer) => timer.kind === EA_TIMER_KINDS.partnerImport).map((timer) => timer.timerId)).toEqual([expect.stringContaining(partnerA.id)]);
+    // Partner A's import ran once: in this clock move, or just before it when the background sweep
+    // (every second) queued the job while the queue was paused. Either way its row is gone and the
+    // grant is in the stream once.
+    const importsFired = fired.filter((timer) => timer.kind === EA_TIMER_KINDS.partnerImport).map((timer) => timer.timerId);
+    expect(importsFired.length).toBeLessThanOrEqual(1);
+    expect(importsFired.every((timerId) => timerId.includes(partnerA.id))).toBe(true);
     expect(await importRows(customerId)).toEqual([]);
     expect(await streamTypes(`ea_customer_access-${customerId}`)).toEqual(['EaPartnerImportsRequested', 'EaPartnerAccessGranted']);
     const listed = await world.call('GET', agreementsUrl(customerId), adminOf(partnerA));
