@@ -574,6 +574,18 @@ export class SubscriptionListItemDto {
 
   @ApiProperty()
   imported!: boolean;
+
+  @ApiProperty({ type: [RefundOptionDto], description: 'R-CANCEL-1: Full until +24 h, Partial until +168 h, at the time of the list' })
+  refundOptions!: RefundOptionDto[];
+
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  cancellationAllowedUntil!: string | null;
+
+  @ApiProperty()
+  cancellationWindowPassed!: boolean;
+
+  @ApiProperty({ type: RefundableQuantityDto, description: 'R-CANCEL-2: seats removable at the time of the list, per batch' })
+  refundableQuantity!: RefundableQuantityDto;
 }
 
 export class SubscriptionPageDto {

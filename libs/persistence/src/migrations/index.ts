@@ -13,6 +13,7 @@ import { eaTransferMigration } from '../../../ea-transfer/src/migrations/0050_ea
 import { eaPartnerAccessMigration } from '../../../ea-transfer/src/migrations/0050_ea_transfer_partner_access';
 import { dueTimersSweepOrderMigration } from '../../../timers/src/migrations/0080_due_timers_sweep_order';
 import { eventsInlineRowsMigration } from '../../../event-store/src/postgres/0090_events_inline_rows';
+import { subscriptionRefundWindowsMigration } from '../../../subscriptions/src/migrations/0100_subscription_refund_windows';
 
 /**
  * Every migration of the project, by name; names sort in the order they run.
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0070_webhooks': webhooksMigration,
   '0080_due_timers_sweep_order': dueTimersSweepOrderMigration,
   '0090_events_inline_rows': eventsInlineRowsMigration,
+  '0100_subscription_refund_windows': subscriptionRefundWindowsMigration,
 };

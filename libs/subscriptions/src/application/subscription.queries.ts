@@ -109,11 +109,12 @@ export class ListSubscriptionsHandler implements IQueryHandler<ListSubscriptions
   constructor(
     private readonly customers: CustomerAccess,
     private readonly queries: SubscriptionQueries,
+    private readonly clock: Clock,
   ) {}
 
   async execute({ actor, customerId, filter }: ListSubscriptionsQuery): Promise<Page<SubscriptionListItem>> {
     await requireCustomerListAccess(this.customers, this.queries, actor, customerId);
-    return this.queries.listSubscriptions(actor, customerId, filter);
+    return this.queries.listSubscriptions(actor, customerId, filter, this.clock.now());
   }
 }
 

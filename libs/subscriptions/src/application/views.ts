@@ -17,7 +17,7 @@ export interface RefundOption {
   expiresAt: string;
 }
 
-export interface SubscriptionView {
+export interface SubscriptionView extends RefundReadout {
   id: string;
   customerId: string;
   orderId: string | null;
@@ -47,12 +47,6 @@ export interface SubscriptionView {
   discountPercent: number;
   discountedUnitPrice: ApiMoney;
   currency: string;
-  /** R-CANCEL-1: the refunds a cancellation can still get. */
-  refundOptions: RefundOption[];
-  cancellationAllowedUntil: string | null;
-  cancellationWindowPassed: boolean;
-  /** R-CANCEL-2. */
-  refundableQuantity: { totalQuantity: number; details: Array<{ quantity: number; allowedUntilDateTime: string }> };
   scheduledNextTermInstructions: ScheduledNextTermInstructions | null;
   upgradedFrom: { subscriptionId: string; catalogItemId: string } | null;
   /** R-EA-11: the EA agreement and subscription this one renews (EA-to-CSP channel transfer). */
@@ -79,13 +73,40 @@ export interface SubscriptionView {
   version: number;
 }
 
+/** What every read shows of the cancellation window (R-CANCEL-1) and the removable seats (R-CANCEL-2). */
+export interface RefundReadout {
+  /** The refunds a cancellation can still get. */
+  refundOptions: RefundOption[];
+  cancellationAllowedUntil: string | null;
+  cancellationWindowPassed: boolean;
+  refundableQuantity: { totalQuantity: number; details: Array<{ quantity: number; allowedUntilDateTime: string }> };
+}
+
+/** What the readout needs: the subscription's state, or a row of the subscriptions read model. */
+export type RefundSubject = Pick<ExistingSubscription, 'status' | 'fullRefundUntil' | 'cancellationAllowedUntil'> & {
+  seatBatches: ReadonlyArray<{ remaining: number; refundableUntil: string | null }>;
+};
+
+/** The refund options and removable seats at `now`; seats are removable only while active. */
+export function refundReadoutAt(subject: RefundSubject, now: string): RefundReadout {
+  const refundType = refundTypeAt(subject, now);
+  const refundOptions: RefundOption[] = [];
+  if (refundType === 'Full' && subject.fullRefundUntil) refundOptions.push({ type: 'Full', expiresAt: subject.fullRefundUntil });
+  if (refundType !== null && subject.cancellationAllowedUntil) refundOptions.push({ type: 'Partial', expiresAt: subject.cancellationAllowedUntil });
+  const batches = subject.status === 'active' ? refundableBatches(subject, now) : [];
+  return {
+    refundOptions,
+    cancellationAllowedUntil: subject.cancellationAllowedUntil,
+    cancellationWindowPassed: refundType === null,
+    refundableQuantity: {
+      totalQuantity: batches.reduce((sum, b) => sum + b.remaining, 0),
+      details: batches.map((b) => ({ quantity: b.remaining, allowedUntilDateTime: b.refundableUntil as string })),
+    },
+  };
+}
+
 /** The API view of a subscription at `now` (the clock, or `asOf`). */
 export function subscriptionViewAt(state: ExistingSubscription, version: number, now: string): SubscriptionView {
-  const refundType = refundTypeAt(state, now);
-  const refundOptions: RefundOption[] = [];
-  if (refundType === 'Full' && state.fullRefundUntil) refundOptions.push({ type: 'Full', expiresAt: state.fullRefundUntil });
-  if (refundType !== null && state.cancellationAllowedUntil) refundOptions.push({ type: 'Partial', expiresAt: state.cancellationAllowedUntil });
-  const batches = state.status === 'active' ? refundableBatches(state, now) : [];
   return {
     id: state.subscriptionId,
     customerId: state.customerId,
@@ -113,13 +134,7 @@ export function subscriptionViewAt(state: ExistingSubscription, version: number,
     discountPercent: state.pricing.discountPercent,
     discountedUnitPrice: toApiMoney(state.pricing.discountedUnitPrice),
     currency: state.pricing.unitPrice.currency,
-    refundOptions,
-    cancellationAllowedUntil: state.cancellationAllowedUntil,
-    cancellationWindowPassed: refundType === null,
-    refundableQuantity: {
-      totalQuantity: batches.reduce((sum, b) => sum + b.remaining, 0),
-      details: batches.map((b) => ({ quantity: b.remaining, allowedUntilDateTime: b.refundableUntil as string })),
-    },
+    ...refundReadoutAt(state, now),
     scheduledNextTermInstructions: state.scheduledNextTermInstructions,
     upgradedFrom: state.upgradedFrom,
     migratedFrom: state.migratedFrom ?? null,

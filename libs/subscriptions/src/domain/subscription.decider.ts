@@ -101,12 +101,12 @@ export function currentBillingPeriod(state: ExistingSubscription, now: string): 
 }
 
 /** R-CANCEL-2: seats that can still be removed at `now`, per batch (oldest first). */
-export function refundableBatches(state: ExistingSubscription, now: string): SeatBatch[] {
+export function refundableBatches<B extends Pick<SeatBatch, 'remaining' | 'refundableUntil'>>(state: { seatBatches: readonly B[] }, now: string): B[] {
   return state.seatBatches.filter((b) => b.remaining > 0 && b.refundableUntil !== null && now < b.refundableUntil);
 }
 
 /** R-CANCEL-1: the refund a cancellation at `now` would give, or null when the window is closed. */
-export function refundTypeAt(state: ExistingSubscription, now: string): 'Full' | 'Partial' | null {
+export function refundTypeAt(state: Pick<ExistingSubscription, 'status' | 'fullRefundUntil' | 'cancellationAllowedUntil'>, now: string): 'Full' | 'Partial' | null {
   if (state.status === 'deleted' || state.cancellationAllowedUntil === null || now >= state.cancellationAllowedUntil) return null;
   return state.fullRefundUntil !== null && now < state.fullRefundUntil ? 'Full' : 'Partial';
 }

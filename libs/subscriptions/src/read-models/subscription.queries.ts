@@ -13,10 +13,10 @@ import { decodeContinuationToken, toPage, type Page } from '../../../partners/sr
 import '../../../customers/src/read-models/customers.schema';
 import type { CustomerSubscriptionFact, GracePeriodFact } from '../domain/checkout';
 import type { SubscriptionStatus } from '../domain/subscription.events';
-import { orderViewOf, type OrderView } from '../application/views';
+import { orderViewOf, refundReadoutAt, type OrderView, type RefundReadout } from '../application/views';
 import './subscriptions.schema';
 
-export const SUBSCRIPTIONS_PROJECTION = 'subscriptions_v1';
+export const SUBSCRIPTIONS_PROJECTION = 'subscriptions_v2';
 const CATCH_UP_TIMEOUT_MS = 5_000;
 // Expired subscriptions of each customer ($1: text[]); each caller keeps those in grace at its own
 // instant. They are few: 30 days after expiry a subscription is disabled.
@@ -36,7 +36,8 @@ interface ExpiredRow {
   grace_ends_at: Date | null;
 }
 
-export interface SubscriptionListItem {
+/** A subscription in a list; its refund options and removable seats are those at the list's instant. */
+export interface SubscriptionListItem extends RefundReadout {
   id: string;
   customerId: string;
   orderId: string | null;
@@ -83,7 +84,7 @@ export class SubscriptionQueries {
   }
 
   /**
-   * Waits until subscriptions_v1 has every event committed so far, so checks that need the
+   * Waits until subscriptions_v2 has every event committed so far, so checks that need the
    * customer's other subscriptions (add-on prerequisites, aligned end dates) see the caller's own
    * earlier purchases. After the timeout it answers from what the read model has.
    */
@@ -141,6 +142,7 @@ export class SubscriptionQueries {
     actor: Actor,
     customerId: string,
     filter: { status?: SubscriptionStatus; endsBefore?: string; limit: number; continuationToken?: string },
+    now: Date,
   ): Promise<Page<SubscriptionListItem>> {
     const after = decodeContinuationToken(filter.continuationToken);
     let query = this.database.db.selectFrom('subscriptions as s').selectAll('s').where('s.customer_id', '=', customerId);
@@ -192,6 +194,15 @@ export class SubscriptionQueries {
         graceEndsAt: row.grace_ends_at?.toISOString() ?? null,
         continuesSubscriptionId: row.continues_subscription_id,
         imported: row.imported,
+        ...refundReadoutAt(
+          {
+            status: row.status as SubscriptionStatus,
+            fullRefundUntil: row.full_refund_until?.toISOString() ?? null,
+            cancellationAllowedUntil: row.cancellation_allowed_until?.toISOString() ?? null,
+            seatBatches: row.refundable_seats,
+          },
+          now.toISOString(),
+        ),
       }),
     );
   }

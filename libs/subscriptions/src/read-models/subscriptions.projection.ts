@@ -4,6 +4,7 @@ import type { Projection } from '../../../event-store/src/projections/projection
 import type { Database } from '../../../persistence/src/schema';
 import type { OrderPlacedData } from '../domain/order';
 import { SUBSCRIPTION_EVENT_TYPES, type SubscriptionEvent, type SubscriptionImportedData } from '../domain/subscription.events';
+import { refundableSeatsAfter, refundableSeatsOf, SEAT_EVENT_TYPES, type RefundableSeats } from './refundable-seats';
 import './subscriptions.schema';
 import type { SubscriptionsTable } from './subscriptions.schema';
 
@@ -26,7 +27,17 @@ function changesOf(event: SubscriptionEvent): Updateable<SubscriptionsTable> | n
       return { status: 'deleted', auto_renew_enabled: false };
     case 'SubscriptionUpgraded': {
       const { offer, quantity } = event.data;
-      return { catalog_item_id: offer.catalogItemId, product_id: offer.productId, sku_id: offer.skuId, sku_title: offer.skuTitle, product_type: offer.productType, quantity };
+      return {
+        catalog_item_id: offer.catalogItemId,
+        product_id: offer.productId,
+        sku_id: offer.skuId,
+        sku_title: offer.skuTitle,
+        product_type: offer.productType,
+        quantity,
+        // R-SUB-8: an upgrade ends the cancellation window.
+        full_refund_until: null,
+        cancellation_allowed_until: null,
+      };
     }
     case 'SubscriptionPartiallyUpgraded':
       return { quantity: event.data.remainingQuantity };
@@ -43,6 +54,8 @@ function changesOf(event: SubscriptionEvent): Updateable<SubscriptionsTable> | n
         billing_cycle: d.billingCycle,
         effective_start_date: d.effectiveStartDate,
         commitment_end_date: d.commitmentEndDate,
+        full_refund_until: d.fullRefundUntil,
+        cancellation_allowed_until: d.cancellationAllowedUntil,
       };
     }
     case 'SubscriptionExpired':
@@ -79,6 +92,10 @@ interface StartingOrigin {
   createdAt: string;
   continuesSubscriptionId: string | null;
   imported: boolean;
+  /** R-CANCEL-1, R-CANCEL-2: an import comes past its windows. */
+  fullRefundUntil: string | null;
+  cancellationAllowedUntil: string | null;
+  refundableSeats: RefundableSeats[];
 }
 
 /** The row a subscription starts with. */
@@ -108,18 +125,31 @@ function startingRow(d: StartingTerms, origin: StartingOrigin, at: string, versi
     version,
     continues_subscription_id: origin.continuesSubscriptionId,
     imported: origin.imported,
+    full_refund_until: origin.fullRefundUntil,
+    cancellation_allowed_until: origin.cancellationAllowedUntil,
+    refundable_seats: JSON.stringify(origin.refundableSeats),
   };
 }
 
 function originOf(event: Extract<SubscriptionEvent, { type: 'SubscriptionImported' | 'SubscriptionPurchased' }>): StartingOrigin {
-  if (event.type === 'SubscriptionImported') return { orderId: null, createdAt: event.data.termStartedAt, continuesSubscriptionId: null, imported: true };
+  if (event.type === 'SubscriptionImported') {
+    return { orderId: null, createdAt: event.data.termStartedAt, continuesSubscriptionId: null, imported: true, fullRefundUntil: null, cancellationAllowedUntil: null, refundableSeats: [] };
+  }
   const d = event.data;
-  return { orderId: d.orderId, createdAt: d.purchasedAt, continuesSubscriptionId: d.continuesSubscriptionId ?? null, imported: false };
+  return {
+    orderId: d.orderId,
+    createdAt: d.purchasedAt,
+    continuesSubscriptionId: d.continuesSubscriptionId ?? null,
+    imported: false,
+    fullRefundUntil: d.fullRefundUntil,
+    cancellationAllowedUntil: d.cancellationAllowedUntil,
+    refundableSeats: refundableSeatsOf([d.seatBatch]),
+  };
 }
 
 /** Subscriptions for the lists (`GET .../subscriptions?status=`) and the customer-wide checks of checkout. */
 export class SubscriptionsProjection implements Projection {
-  readonly name = 'subscriptions_v1';
+  readonly name = 'subscriptions_v2';
   readonly eventTypes = SUBSCRIPTION_EVENT_TYPES;
 
   async handle(trx: Transaction<Database>, events: RecordedEvent[]): Promise<void> {
@@ -134,10 +164,14 @@ export class SubscriptionsProjection implements Projection {
           .execute();
         continue;
       }
-      const changes = changesOf(event);
+      const changes: Updateable<SubscriptionsTable> = { ...changesOf(event) };
+      if (SEAT_EVENT_TYPES.has(event.type)) {
+        const row = await trx.selectFrom('subscriptions').select('refundable_seats').where('subscription_id', '=', event.data.subscriptionId).executeTakeFirst();
+        changes.refundable_seats = JSON.stringify(refundableSeatsAfter(row?.refundable_seats ?? [], event));
+      }
       await trx
         .updateTable('subscriptions')
-        .set({ ...(changes ?? {}), updated_at: at, version: recorded.streamVersion })
+        .set({ ...changes, updated_at: at, version: recorded.streamVersion })
         .where('subscription_id', '=', event.data.subscriptionId)
         .where('version', '<', recorded.streamVersion)
         .execute();

@@ -1,9 +1,10 @@
 import type { ColumnType } from 'kysely';
 import type { OrderLineItem } from '../domain/order';
+import type { RefundableSeats } from './refundable-seats';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
-/** Rows of migration 0030_subscriptions, written only by subscriptions_v1. */
+/** Rows of migration 0030_subscriptions, written only by subscriptions_v2. */
 export interface SubscriptionsTable {
   subscription_id: string;
   customer_id: string;
@@ -32,6 +33,10 @@ export interface SubscriptionsTable {
   grace_ends_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   continues_subscription_id: ColumnType<string | null, string | null | undefined, string | null>;
   imported: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Migration 0100_subscription_refund_windows (R-CANCEL-1, R-CANCEL-2). */
+  full_refund_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  cancellation_allowed_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  refundable_seats: ColumnType<RefundableSeats[], string | undefined, string>;
 }
 
 /** Rows written only by orders_v1. */
