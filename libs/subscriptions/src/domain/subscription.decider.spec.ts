@@ -379,6 +379,13 @@ describe('subscription decider', () => {
       given(subscriptionDecider, history).when(update(after(PURCHASED_AT, 2), { quantity: 0 })).thenThrows('quantity-below-minimum');
     });
 
+    it('R-CANCEL-2 R-CAT-9: seats added to a non-cancellable license open no removal window', () => {
+      const history = [purchased({ offer: offer({ cancellable: false }) })];
+      const [added] = decide(history, update(after(PURCHASED_AT, 1), { quantity: 12 }));
+      expect(added.data).toMatchObject({ seatBatch: { quantity: 2, refundableUntil: null } });
+      given(subscriptionDecider, [...history, added]).when(update(after(PURCHASED_AT, 2), { quantity: 11 })).thenThrows('seat-reduction-window-closed');
+    });
+
     it('refuses a quantity above the offer\'s maximum', () => {
       given(subscriptionDecider, [purchased()]).when(update(after(PURCHASED_AT, 1), { quantity: 10_001 })).thenThrows('quantity-above-maximum');
     });

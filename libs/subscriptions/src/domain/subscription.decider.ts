@@ -302,7 +302,8 @@ function decideQuantity(changes: SubscriptionChanges, out: Emitter, now: string)
         seatBatch: {
           batchId: String(state.nextBatchNumber),
           quantity: added,
-          refundableUntil: isLicense(state) ? addHours(now, CANCELLATION_WINDOW_HOURS) : null,
+          // As at purchase and renewal: a SKU that cannot be cancelled opens no removal window.
+          refundableUntil: isLicense(state) && state.offer.cancellable ? addHours(now, CANCELLATION_WINDOW_HOURS) : null,
         },
         charge,
       },
