@@ -152,7 +152,10 @@ export class OrderLineItemDto {
   @ApiProperty({ format: 'uuid' })
   subscriptionId!: string;
 
-  @ApiProperty({ enum: ['new', 'renew', 'migration', 'upgrade'] })
+  @ApiProperty({
+    enum: ['new', 'migration'],
+    description: 'new: bought in a cart; migration: an EA subscription renewed in CSP. Renewals and upgrades change the subscription and place no order (see its history).',
+  })
   transactionType!: string;
 
   @ApiProperty()
