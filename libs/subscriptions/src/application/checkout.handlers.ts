@@ -17,7 +17,7 @@ import { PartnerDirectory, partnerStream } from '../../../partners/src/applicati
 import { partnerDecider, type PartnerState } from '../../../partners/src/domain/partner.decider';
 import { cartDecider, resellerOf, type CartLineItemInput, type CartState, type ExistingCart } from '../domain/cart';
 import { decideCheckout, needsCustomerSubscriptions, type CheckoutBuyer, type CheckoutCustomer, type CheckoutLineFacts } from '../domain/checkout';
-import { orderDecider, type OrderPlacedData, type OrderState } from '../domain/order';
+import { orderDecider, type OrderLineItem, type OrderPlacedData, type OrderState } from '../domain/order';
 import type { PartnerFacts } from '../domain/subscription.commands';
 import { SubscriptionQueries } from '../read-models/subscription.queries';
 import { StreamCache, type FoldRequest } from './stream-cache';
@@ -355,16 +355,21 @@ export class GetOrderHandler implements IQueryHandler<GetOrderQuery, OrderView> 
 
   async execute({ actor, customerId, orderId }: GetOrderQuery): Promise<OrderView> {
     const { state } = await loadState(this.store, orderDecider, orderStream(orderId));
-    if (!state.exists || state.customerId !== customerId || !(await this.canSee(actor, state))) throw notFound('order', orderId);
-    return orderViewOf(state);
+    const lineItems = state.exists && state.customerId === customerId ? await this.visibleLines(actor, state) : null;
+    if (!state.exists || lineItems === null) throw notFound('order', orderId);
+    return orderViewOf({ ...state, lineItems });
   }
 
-  /** R-TENANT-1, same rules as the order list. */
-  private async canSee(actor: Actor, order: OrderPlacedData): Promise<boolean> {
-    if (isOperator(actor) || actor.tenantId === order.partnerTenantId) return true;
-    if (actor.tenantId === order.customerId) return actor.roles.includes('customer-admin');
-    if (order.purchases.some((p) => p.reseller?.tenantId === actor.tenantId)) return true;
+  /**
+   * R-TENANT-1, same rules as the order list: the whole order, or for a reseller that sees it only
+   * through the lines it resells, just those lines; null when the caller may not see it.
+   */
+  private async visibleLines(actor: Actor, order: OrderPlacedData): Promise<OrderLineItem[] | null> {
+    if (isOperator(actor) || actor.tenantId === order.partnerTenantId) return order.lineItems;
+    if (actor.tenantId === order.customerId) return actor.roles.includes('customer-admin') ? order.lineItems : null;
     const { state } = await this.customers.load(order.customerId);
-    return relationshipOf(state, actor.tenantId)?.indirectProviderTenantId === order.partnerTenantId;
+    if (relationshipOf(state, actor.tenantId)?.indirectProviderTenantId === order.partnerTenantId) return order.lineItems;
+    const resold = new Set(order.purchases.filter((p) => p.reseller?.tenantId === actor.tenantId).map((p) => p.subscriptionId));
+    return resold.size > 0 ? order.lineItems.filter((line) => resold.has(line.subscriptionId)) : null;
   }
 }

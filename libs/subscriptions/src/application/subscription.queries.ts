@@ -5,6 +5,8 @@ import { catalogItemIdOf, parseSkuRef } from '../../../catalog/src/domain/catalo
 import type { BillingCycle, TermDuration } from '../../../catalog/src/domain/catalog.types';
 import { Clock } from '../../../clock/src';
 import { CustomerAccess } from '../../../customers/src/application/customer-access';
+import { isOperator } from '../../../auth/src/tenant';
+import { PartnerDirectory } from '../../../partners/src/application/partner-directory';
 import type { Page } from '../../../partners/src/read-models/paging';
 import { alignableSubscriptions } from '../domain/checkout';
 import { allowedCustomTermEndDates, type CustomTermEndDate } from '../domain/coterminosity';
@@ -134,11 +136,14 @@ export class ListOrdersHandler implements IQueryHandler<ListOrdersQuery, Page<Or
   constructor(
     private readonly customers: CustomerAccess,
     private readonly queries: SubscriptionQueries,
+    private readonly partners: PartnerDirectory,
   ) {}
 
   async execute({ actor, customerId, filter }: ListOrdersQuery): Promise<Page<OrderView>> {
     await requireCustomerListAccess(this.customers, this.queries, actor, customerId);
-    return this.queries.listOrders(actor, customerId, filter);
+    // Order lines name their reseller by MPN id: a reseller's own lines are those with its id.
+    const partner = isOperator(actor) || actor.tenantId === customerId ? null : await this.partners.get(actor.tenantId);
+    return this.queries.listOrders(actor, customerId, filter, partner?.exists ? partner.partnerId : null);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Actor } from '../../../core/src';
 import { isOperator } from '../../../auth/src/tenant';
 import type { ProductType, TermDuration } from '../../../catalog/src/domain/catalog.types';
@@ -14,7 +14,9 @@ import '../../../customers/src/read-models/customers.schema';
 import type { CustomerSubscriptionFact, GracePeriodFact } from '../domain/checkout';
 import type { SubscriptionStatus } from '../domain/subscription.events';
 import { orderViewOf, refundReadoutAt, type OrderView, type RefundReadout } from '../application/views';
+import type { Database } from '../../../persistence/src/schema';
 import './subscriptions.schema';
+import type { OrdersTable } from './subscriptions.schema';
 
 export const SUBSCRIPTIONS_PROJECTION = 'subscriptions_v2';
 const CATCH_UP_TIMEOUT_MS = 5_000;
@@ -220,23 +222,32 @@ export class SubscriptionQueries {
     );
   }
 
-  /** The customer's order history, with the same visibility as subscriptions. */
-  async listOrders(actor: Actor, customerId: string, filter: { limit: number; continuationToken?: string }): Promise<Page<OrderView>> {
+  /**
+   * The customer's order history, with the same visibility as subscriptions. A reseller that sees
+   * an order only because it resells some of its lines (`resellerPartnerId`, its MPN id) sees
+   * only those lines.
+   */
+  async listOrders(actor: Actor, customerId: string, filter: { limit: number; continuationToken?: string }, resellerPartnerId: string | null): Promise<Page<OrderView>> {
     const after = decodeContinuationToken(filter.continuationToken);
-    let query = this.database.db.selectFrom('orders as o').selectAll('o').where('o.customer_id', '=', customerId);
-    if (!isOperator(actor) && actor.tenantId !== customerId) {
+    const seesEveryOrder = isOperator(actor) || actor.tenantId === customerId;
+    let query = this.database.db
+      .selectFrom('orders as o')
+      .selectAll('o')
+      .select((eb) =>
+        eb
+          .or([
+            eb('o.partner_tenant_id', '=', actor.tenantId),
+            delegatedTo(eb, actor.tenantId),
+          ])
+          .as('whole'),
+      )
+      .where('o.customer_id', '=', customerId);
+    if (!seesEveryOrder) {
       query = query.where((eb) =>
         eb.or([
           eb('o.partner_tenant_id', '=', actor.tenantId),
           eb(sql<string>`${actor.tenantId}`, '=', eb.fn.any('o.reseller_tenant_ids')),
-          eb.exists(
-            eb
-              .selectFrom('customer_partner_relationships as r')
-              .select('r.customer_id')
-              .whereRef('r.customer_id', '=', 'o.customer_id')
-              .where('r.partner_tenant_id', '=', actor.tenantId)
-              .whereRef('r.indirect_provider_tenant_id', '=', 'o.partner_tenant_id'),
-          ),
+          delegatedTo(eb, actor.tenantId),
         ]),
       );
     }
@@ -253,8 +264,20 @@ export class SubscriptionQueries {
           customerId: row.customer_id,
           status: row.status as 'completed',
           placedAt: row.created_at.toISOString(),
-          lineItems: row.line_items,
+          lineItems: seesEveryOrder || row.whole ? row.line_items : row.line_items.filter((line) => resellerPartnerId !== null && line.resellerPartnerId === resellerPartnerId),
         }),
     );
   }
+}
+
+/** R-IND-3: the order's provider associated the actor (an indirect reseller) with the order's customer. */
+function delegatedTo(eb: ExpressionBuilder<Database & { o: OrdersTable }, 'o'>, actorTenantId: string) {
+  return eb.exists(
+    eb
+      .selectFrom('customer_partner_relationships as r')
+      .select('r.customer_id')
+      .whereRef('r.customer_id', '=', 'o.customer_id')
+      .where('r.partner_tenant_id', '=', actorTenantId)
+      .whereRef('r.indirect_provider_tenant_id', '=', 'o.partner_tenant_id'),
+  );
 }
