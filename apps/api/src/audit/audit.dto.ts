@@ -1,17 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Omittable } from '../common/field-decorators';
 import { DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE } from '../../../../libs/audit/src/application/audit-reader';
 
 export class AuditFeedQueryDto {
   @ApiPropertyOptional({ description: 'Position of the last event already read (the `position` of an event, or the continuationToken)' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(200)
   after?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_AUDIT_PAGE, default: DEFAULT_AUDIT_PAGE })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -21,7 +22,7 @@ export class AuditFeedQueryDto {
 
 export class AuditStreamQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_AUDIT_PAGE, default: MAX_AUDIT_PAGE })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -29,7 +30,7 @@ export class AuditStreamQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The continuationToken of the previous page' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(/^\d{1,10}$/, { message: 'continuationToken is not one this API issued' })
   continuationToken?: string;

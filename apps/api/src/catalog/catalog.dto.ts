@@ -7,7 +7,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -29,7 +28,7 @@ import {
   type TermDuration,
 } from '../../../../libs/catalog/src/domain/catalog.types';
 import { CATALOG_ID_PART, CATALOG_ITEM_ID_PATTERN, SKU_REF_PATTERN } from '../../../../libs/catalog/src/domain/catalog-item-id';
-import { BillingCycleField, stacked, TermDurationField } from '../common/field-decorators';
+import { BillingCycleField, Omittable, stacked, TermDurationField } from '../common/field-decorators';
 
 const ID_PART = new RegExp(`^${CATALOG_ID_PART}$`);
 const CATALOG_ITEM_ID = CATALOG_ITEM_ID_PATTERN;
@@ -68,6 +67,7 @@ export class AvailabilityInputDto {
   @Matches(ID_PART, idPart)
   id!: string;
 
+  // null is meaningful here (perpetual software, no term); `nullable: true` makes the field accept it.
   @TermDurationField({ required: false, nullable: true, description: 'Omitted or null for perpetual software' })
   termDuration?: TermDuration | null;
 
@@ -96,37 +96,37 @@ export class SkuInputDto {
   provisioningId!: string;
 
   @ApiPropertyOptional({ enum: SEGMENTS, description: "Defaults to the product's segment" })
-  @IsOptional()
+  @Omittable()
   @IsIn(SEGMENTS)
   segment?: Segment;
 
   @ApiPropertyOptional({ enum: SALE_STATUSES, default: 'available' })
-  @IsOptional()
+  @Omittable()
   @IsIn(SALE_STATUSES)
   saleStatus?: SaleStatus;
 
   @ApiPropertyOptional({ type: [String], example: ['CFQ7TTC0LFLZ:0002'], description: 'productId:skuId of the SKUs an add-on needs' })
-  @IsOptional()
+  @Omittable()
   @IsSkuRefList()
   prerequisiteSkuIds?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['CFQ7TTC0LFK5:0002'], description: 'productId:skuId of the upgrade targets' })
-  @IsOptional()
+  @Omittable()
   @IsSkuRefList()
   upgradeTargetSkuIds?: string[];
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   cancellable?: boolean;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   exchangeable?: boolean;
 
   @ApiPropertyOptional({ type: [String], example: ['CN'], description: 'Markets where this SKU is not sold' })
-  @IsOptional()
+  @Omittable()
   @IsExcludedMarketList()
   excludedMarkets?: string[];
 
@@ -158,7 +158,7 @@ export class PublishProductDto {
   productType!: ProductType;
 
   @ApiPropertyOptional({ enum: SEGMENTS, default: 'commercial' })
-  @IsOptional()
+  @Omittable()
   @IsIn(SEGMENTS)
   segment?: Segment;
 
@@ -174,51 +174,51 @@ export class PublishProductDto {
 /** Changes some attributes of a SKU; only the fields sent change. */
 export class UpdateSkuDto {
   @ApiPropertyOptional({ enum: SALE_STATUSES })
-  @IsOptional()
+  @Omittable()
   @IsIn(SALE_STATUSES)
   saleStatus?: SaleStatus;
 
   @ApiPropertyOptional({ enum: SEGMENTS })
-  @IsOptional()
+  @Omittable()
   @IsIn(SEGMENTS)
   segment?: Segment;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MinLength(1)
   @MaxLength(256)
   title?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MinLength(1)
   @MaxLength(128)
   provisioningId?: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Omittable()
   @IsSkuRefList()
   prerequisiteSkuIds?: string[];
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Omittable()
   @IsSkuRefList()
   upgradeTargetSkuIds?: string[];
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   cancellable?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   exchangeable?: boolean;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Omittable()
   @IsExcludedMarketList()
   excludedMarkets?: string[];
 }
@@ -313,28 +313,28 @@ export class CreatePromotionDto {
 
 export class ProductListQueryDto {
   @ApiPropertyOptional({ example: 'DE', description: 'Only SKUs sold in this customer market' })
-  @IsOptional()
+  @Omittable()
   @Matches(MARKET, market)
   market?: string;
 
   @ApiPropertyOptional({ enum: SEGMENTS })
-  @IsOptional()
+  @Omittable()
   @IsIn(SEGMENTS)
   segment?: Segment;
 
   @ApiPropertyOptional({ enum: PRODUCT_TYPES })
-  @IsOptional()
+  @Omittable()
   @IsIn(PRODUCT_TYPES)
   productType?: ProductType;
 
   @ApiPropertyOptional({ default: false, description: 'Also list end-of-sale SKUs (flagged by saleStatus); hidden by default' })
-  @IsOptional()
+  @Omittable()
   @Transform(toBoolean)
   @IsBoolean()
   includeEndOfSale?: boolean;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -342,7 +342,7 @@ export class ProductListQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The continuationToken of the previous page' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(1000)
   continuationToken?: string;
@@ -358,7 +358,7 @@ export class PriceQueryDto {
   currency!: string;
 
   @ApiPropertyOptional({ example: 'CFQ7TTC0LFLZ:0002:CFQ7TTC0JSWX' })
-  @IsOptional()
+  @Omittable()
   @Matches(CATALOG_ITEM_ID, catalogItemId)
   catalogItemId?: string;
 
@@ -366,24 +366,24 @@ export class PriceQueryDto {
   billingCycle?: BillingCycle;
 
   @ApiPropertyOptional({ example: '2026-11-21', description: 'The day whose price list applies (default: today, UTC)' })
-  @IsOptional()
+  @Omittable()
   @Matches(DATE, date)
   date?: string;
 }
 
 export class PromotionQueryDto {
   @ApiPropertyOptional({ example: 'DE' })
-  @IsOptional()
+  @Omittable()
   @Matches(MARKET, market)
   market?: string;
 
   @ApiPropertyOptional({ example: 'CFQ7TTC0LFK5:0002:CFQ7TTC0F8J0' })
-  @IsOptional()
+  @Omittable()
   @Matches(CATALOG_ITEM_ID, catalogItemId)
   catalogItemId?: string;
 
   @ApiPropertyOptional({ example: '2026-11-21', description: 'Only promotions valid that day' })
-  @IsOptional()
+  @Omittable()
   @Matches(DATE, date)
   date?: string;
 }

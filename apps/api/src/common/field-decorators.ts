@@ -5,7 +5,7 @@
  */
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { CATALOG_ITEM_ID_PATTERN } from '../../../../libs/catalog/src/domain/catalog-item-id';
 import { BILLING_CYCLES, TERM_DURATIONS } from '../../../../libs/catalog/src/domain/catalog.types';
 
@@ -21,10 +21,19 @@ export function stacked(...decorators: PropertyDecorator[]): PropertyDecorator {
   return applyDecorators(...[...decorators].reverse());
 }
 
-/** The OpenAPI docs, plus @IsOptional for an optional field. */
+/**
+ * An optional request field, used instead of @IsOptional (which skips null too): absent means "not
+ * sent", but an explicit null is validated and refused like any other wrong type. Only a field whose
+ * null has a meaning in the contract (documented `nullable`) passes `{ nullable: true }`.
+ * (Not named `Optional`: that is @nestjs/common's DI decorator, which validates nothing.)
+ */
+export const Omittable = (options: { nullable?: boolean } = {}): PropertyDecorator =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined && !(options.nullable === true && value === null));
+
+/** The OpenAPI docs, plus @Omittable for an optional field (accepting null only when documented `nullable`). */
 function documented(docs: ApiPropertyOptions): PropertyDecorator[] {
   const { required, ...rest } = docs;
-  return required === false ? [ApiPropertyOptional(rest), IsOptional()] : [ApiProperty(rest)];
+  return required === false ? [ApiPropertyOptional(rest), Omittable({ nullable: rest.nullable === true })] : [ApiProperty(rest)];
 }
 
 /** `YYYY-MM-DD`, and a day that exists. */

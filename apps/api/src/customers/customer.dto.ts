@@ -7,7 +7,6 @@ import {
   IsIn,
   IsISO8601,
   IsObject,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -15,6 +14,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { Omittable } from '../common/field-decorators';
 import { AGREEMENT_TYPES, type AgreementType } from '../../../../libs/customers/src/domain/customer.events';
 import { PARTNER_KINDS } from '../../../../libs/partners/src/domain/partner.events';
 import { COUNTRY_CODES, CSP_REGIONS } from '../../../../libs/regions/src';
@@ -40,7 +40,7 @@ export class ContactDto {
   email!: string;
 
   @ApiPropertyOptional({ example: '+43 1 234567' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(/^\+?[0-9][0-9 ()/-]{2,31}$/, { message: 'phone must be a telephone number' })
   phone?: string;
@@ -71,7 +71,7 @@ export class CreateCustomerDto {
   contact!: ContactDto;
 
   @ApiPropertyOptional({ example: '7654321', description: 'An indirect provider creates the customer for this indirect reseller' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(/^[0-9]{1,20}$/, { message: 'indirectResellerPartnerId must be 1 to 20 digits' })
   indirectResellerPartnerId?: string;
@@ -240,7 +240,7 @@ export class AgreementPageDto {
 
 export class CreateRelationshipRequestDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Bind the request to this customer tenant' })
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   customerId?: string;
 }

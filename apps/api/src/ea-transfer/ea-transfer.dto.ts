@@ -6,7 +6,6 @@ import {
   IsBoolean,
   IsDefined,
   IsIn,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -14,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { BILLING_CYCLES, SALE_STATUSES, SEGMENTS, TERM_DURATIONS, type BillingCycle, type Segment, type TermDuration } from '../../../../libs/catalog/src/domain/catalog.types';
-import { BillingCycleField, IsCalendarDate, QuantityField, TermDurationField } from '../common/field-decorators';
+import { BillingCycleField, IsCalendarDate, Omittable, QuantityField, TermDurationField } from '../common/field-decorators';
 import { ListQueryDto } from '../partners/list-query.dto';
 
 /** Used in URL paths: letters, digits, dot, underscore, hyphen. */
@@ -279,7 +278,7 @@ export class CspRenewalInputDto {
     example: '2026-03-31',
     description: 'R-SUB-3: align the first term\'s end with a calendar month or one of the caller\'s subscriptions of the customer',
   })
-  @IsOptional()
+  @Omittable()
   @IsCalendarDate()
   customTermEndDate?: string;
 }
@@ -288,17 +287,17 @@ export class CspRenewalInputDto {
 
 export class ActivityLogQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ example: '2025-04-01', description: 'First day (UTC), inclusive' })
-  @IsOptional()
+  @Omittable()
   @IsCalendarDate()
   startDate?: string;
 
   @ApiPropertyOptional({ example: '2025-04-30', description: 'Last day (UTC), inclusive' })
-  @IsOptional()
+  @Omittable()
   @IsCalendarDate()
   endDate?: string;
 
   @ApiPropertyOptional({ enum: ACTIVITY_OPERATION_TYPES })
-  @IsOptional()
+  @Omittable()
   @IsIn(ACTIVITY_OPERATION_TYPES)
   operationType?: string;
 }

@@ -1,12 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Omittable } from '../common/field-decorators';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../../libs/partners/src/read-models/paging';
 
 /** `?limit=&continuationToken=` of list endpoints (`{items, continuationToken?}`). */
 export class ListQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -14,7 +15,7 @@ export class ListQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The continuationToken of the previous page' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(1000)
   continuationToken?: string;

@@ -8,7 +8,6 @@ import {
   IsDefined,
   IsIn,
   IsISO8601,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -22,6 +21,7 @@ import {
   BillingCycleField,
   CatalogItemIdField,
   IsCalendarDate,
+  Omittable,
   PromotionIdField,
   QuantityField,
   stacked,
@@ -33,7 +33,7 @@ const MPN = /^[0-9]{1,20}$/;
 
 /** The name shown for a subscription; optional wherever it is set. */
 const FriendlyNameField = () =>
-  stacked(ApiPropertyOptional({ maxLength: 100 }), IsOptional(), IsString(), MinLength(1), MaxLength(100));
+  stacked(ApiPropertyOptional({ maxLength: 100 }), Omittable(), IsString(), MinLength(1), MaxLength(100));
 
 export class MoneyDto {
   @ApiProperty({ example: '36.00', description: 'Decimal string in the currency\'s minor-unit precision' })
@@ -73,7 +73,7 @@ export class CartLineItemDto {
   promotionId?: string;
 
   @ApiPropertyOptional({ example: '2025-12-31', description: 'R-SUB-3, one of GET .../subscriptions/custom-term-end-dates' })
-  @IsOptional()
+  @Omittable()
   @IsCalendarDate()
   customTermEndDate?: string;
 
@@ -81,7 +81,7 @@ export class CartLineItemDto {
   friendlyName?: string;
 
   @ApiPropertyOptional({ type: [CartParticipantDto] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(1)
   @ValidateNested({ each: true })
@@ -473,7 +473,7 @@ export class ImportSubscriptionDto {
   effectiveStartDate!: string;
 
   @ApiPropertyOptional({ example: '2024-08-31', description: 'Last day of the current term (default start + term - 1 day); must not have passed' })
-  @IsOptional()
+  @Omittable()
   @IsCalendarDate()
   commitmentEndDate?: string;
 
@@ -487,7 +487,7 @@ export class ImportSubscriptionDto {
   friendlyName?: string;
 
   @ApiPropertyOptional({ default: true, description: 'Forced off for software bought before 2021-10-14 (R-SUB-4)' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   autoRenewEnabled?: boolean;
 
@@ -604,7 +604,7 @@ export class UpdateSubscriptionDto {
   quantity?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   autoRenewEnabled?: boolean;
 
@@ -612,13 +612,14 @@ export class UpdateSubscriptionDto {
   friendlyName?: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'An indirect reseller\'s MPN id; null removes it' })
-  @IsOptional()
+  // null is meaningful here: it removes the reseller (R-IND-2), so it is accepted.
+  @Omittable({ nullable: true })
   @IsString()
   @Matches(MPN, { message: 'partnerId must be an MPN id (1 to 20 digits)' })
   partnerId?: string | null;
 
   @ApiPropertyOptional({ enum: ['suspended', 'active'] })
-  @IsOptional()
+  @Omittable()
   @IsIn(['suspended', 'active'])
   status?: 'suspended' | 'active';
 }
@@ -637,7 +638,7 @@ export class ScheduledChangesDto {
   billingCycle?: BillingCycle;
 
   @ApiPropertyOptional({ example: '2026-12-31' })
-  @IsOptional()
+  @Omittable()
   @IsCalendarDate()
   customTermEndDate?: string;
 
@@ -797,26 +798,26 @@ export class HistoryDto {
 
 export class SubscriptionListQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: SUBSCRIPTION_STATUSES })
-  @IsOptional()
+  @Omittable()
   @IsIn(SUBSCRIPTION_STATUSES)
   status?: SubscriptionStatus;
 
   @ApiPropertyOptional({ example: '2026-02-01', description: 'Only terms ending before this day starts (commitmentEndDate earlier than it)' })
-  @IsOptional()
+  @Omittable()
   @IsCalendarDate()
   endsBefore?: string;
 }
 
 export class AsOfQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'The state as of this instant, folded from the events (R-AUDIT-1)' })
-  @IsOptional()
+  @Omittable()
   @IsISO8601({ strict: true }, { message: 'asOf must be an ISO-8601 instant' })
   asOf?: string;
 }
 
 export class EligibilityQueryDto {
   @ApiPropertyOptional({ enum: ['immediate', 'scheduled'], default: 'immediate' })
-  @IsOptional()
+  @Omittable()
   @IsIn(['immediate', 'scheduled'])
   eligibilityType?: 'immediate' | 'scheduled';
 }
@@ -826,7 +827,7 @@ export class CustomTermEndDatesQueryDto {
   termDuration!: TermDuration;
 
   @ApiPropertyOptional({ example: '2025-01-15', description: 'First day of the term; default today' })
-  @IsOptional()
+  @Omittable()
   @IsCalendarDate()
   termStartDate?: string;
 }

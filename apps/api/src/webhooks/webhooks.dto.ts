@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { Omittable } from '../common/field-decorators';
 import { MAX_EVENT_TYPES } from '../../../../libs/webhooks/src/application/webhook.commands';
 import { MAX_WEBHOOK_URL_LENGTH } from '../../../../libs/webhooks/src/delivery/url-policy';
 import { WEBHOOK_EVENT_TYPE_NAMES } from '../../../../libs/webhooks/src/domain/webhook-event-types';
@@ -25,7 +26,7 @@ export class CreateWebhookDto {
   eventTypes!: string[];
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(500)
   description?: string;
@@ -142,7 +143,7 @@ export class DeliveryPageDto {
 
 export class DeliveryListQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: ['pending', 'delivered', 'failed'] })
-  @IsOptional()
+  @Omittable()
   @IsIn(['pending', 'delivered', 'failed'])
   status?: 'pending' | 'delivered' | 'failed';
 }
