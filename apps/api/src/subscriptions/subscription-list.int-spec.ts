@@ -1,7 +1,7 @@
 import { ProjectionRunner } from '../../../../libs/event-store/src/projections/projection-runner';
 import { SUBSCRIPTIONS_PROJECTION } from '../../../../libs/subscriptions/src/read-models/subscription.queries';
 import { startTestApp, type TestApp } from '../../../../test/support/app';
-import { World, type Partner } from './testing/world';
+import { ITEMS, OPERATOR, World, type Partner } from './testing/world';
 
 const T0 = '2025-01-15T10:00:00.000Z';
 const at = (hours: number, seconds = 0) => new Date(Date.parse(T0) + hours * 3_600_000 + seconds * 1000).toISOString();
@@ -144,5 +144,35 @@ describe('subscription list: refund options and removable seats', () => {
     const after = await world.call('GET', `/v1/customers/${customerId}/subscriptions`, world.as(partner));
     expect(after.body.items).toEqual(before.body.items);
     expect(after.body.items[0]).toMatchObject({ id, refundOptions: [{ type: 'Partial', expiresAt: at(168) }], refundableQuantity: { totalQuantity: 12 } });
+  });
+
+  it('R-PRICE-5: after a new price list comes into force, a rebuild of the read models keeps the prices captured at purchase', async () => {
+    const customerId = await world.customer(partner);
+    const id = await world.buy(partner, customerId);
+    const newPrices = await world.call('POST', '/v1/price-lists', OPERATOR, {
+      market: 'DE',
+      currency: 'EUR',
+      effectiveFrom: '2025-03-01',
+      items: [{ catalogItemId: ITEMS.e3Annual, billingCycle: 'annual', unitPrice: '999.00' }],
+    });
+    expect(newPrices.status).toBe(201);
+    world.setClock('2025-03-02T00:00:00.000Z');
+    // The new list is in force: a purchase now pays its price.
+    const later = await world.buy(partner, customerId);
+    expect((await world.call('GET', world.subscriptionUrl(customerId, later), world.as(partner))).body.unitPrice).toEqual({ amount: '999.00', currency: 'EUR' });
+    await world.catchUp();
+    const orders = async () => (await world.call('GET', `/v1/customers/${customerId}/orders`, world.as(partner))).body.items;
+    const before = await orders();
+    expect(before.map((order: { lineItems: Array<{ unitPrice: unknown }> }) => order.lineItems[0].unitPrice)).toEqual([
+      { amount: '380.70', currency: 'EUR' },
+      { amount: '999.00', currency: 'EUR' },
+    ]);
+
+    const runner = app.running.app.get(ProjectionRunner);
+    await runner.rebuild(SUBSCRIPTIONS_PROJECTION);
+    await runner.rebuild('orders_v1');
+    expect(await orders()).toEqual(before);
+    const single = await world.call('GET', world.subscriptionUrl(customerId, id), world.as(partner));
+    expect(single.body.unitPrice).toEqual({ amount: '380.70', currency: 'EUR' });
   });
 });
