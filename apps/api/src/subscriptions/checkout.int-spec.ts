@@ -1,8 +1,12 @@
+import { sql } from 'kysely';
 import { startTestApp, type TestApp } from '../../../../test/support/app';
-import { BUYER_ROLES, ITEMS, line, OPERATOR, OTHER_PARTNER_ROLES, World, type Partner } from './testing/world';
+import { BUYER_ROLES, ITEMS, line, OPERATOR, OTHER_PARTNER_ROLES, World, type Line, type Partner, type Who } from './testing/world';
 import type { Role } from '../../../../libs/auth/src/auth.types';
 
 const T0 = '2025-01-15T10:00:00.000Z';
+const PROBLEM_JSON = 'application/problem+json';
+
+type Answer = Awaited<ReturnType<World['call']>>;
 
 describe('carts, checkout and orders API', () => {
   let app: TestApp;
@@ -21,6 +25,31 @@ describe('carts, checkout and orders API', () => {
     await app?.close();
   });
   beforeEach(() => world.setClock(T0));
+
+  const checkoutUrl = (customerId: string, cartId: string) => `/v1/customers/${customerId}/carts/${cartId}/checkout`;
+
+  /** Sends a request that must be refused: problem+json with this status and code, and no event written anywhere. */
+  const expectRefused = async (send: () => Promise<Answer>, status: number, code: string): Promise<Answer> => {
+    const before = await world.eventCount();
+    const answer = await send();
+    expect({ status: answer.status, code: answer.body?.code, problemJson: String(answer.type).includes(PROBLEM_JSON) }).toEqual({ status, code, problemJson: true });
+    expect(await world.eventCount()).toBe(before);
+    return answer;
+  };
+
+  /** Creates a cart, then checks it out expecting a 422 refusal with this code that writes nothing. */
+  const refusedCheckout = async (partner: Partner, customerId: string, lines: Line[], code: string, who: Who = world.as(partner)): Promise<Answer> => {
+    const cart = await world.cart(partner, customerId, lines, who);
+    expect(cart.status).toBe(201);
+    return expectRefused(() => world.call('POST', checkoutUrl(customerId, cart.body.id), who), 422, code);
+  };
+
+  /** The streams holding events of this type that name the order (its placement, its subscriptions' purchases). */
+  const streamsOfOrder = async (type: string, orderId: string): Promise<string[]> => {
+    const result = await sql<{ stream_name: string }>`
+      select stream_name from events where type = ${type} and data->>'orderId' = ${orderId} order by stream_name`.execute(app.db.db);
+    return result.rows.map((row) => row.stream_name);
+  };
 
   describe('checkout (R-SUB-1)', () => {
     it('R-SUB-1 R-SUB-2 R-PRICE-5: one order and one subscription per line, read back at once', async () => {
@@ -106,15 +135,24 @@ describe('carts, checkout and orders API', () => {
 
     it('R-SUB-1: checking out a cart twice answers 409 and writes nothing more', async () => {
       const customerId = await world.customer(direct);
-      const cart = await world.cart(direct, customerId, [line(ITEMS.e3Annual)]);
-      const url = `/v1/customers/${customerId}/carts/${cart.body.id}/checkout`;
+      const cart = await world.cart(direct, customerId, [line(ITEMS.e3Annual), line(ITEMS.intune, { quantity: 3 })]);
+      const url = checkoutUrl(customerId, cart.body.id);
       const [a, b] = await Promise.all([world.call('POST', url, world.as(direct)), world.call('POST', url, world.as(direct))]);
       expect([a.status, b.status].sort()).toEqual([201, 409]);
-      const before = await world.eventCount();
-      const again = await world.call('POST', url, world.as(direct));
-      expect(again.status).toBe(409);
-      expect(again.body).toMatchObject({ code: 'cart-already-checked-out' });
-      expect(await world.eventCount()).toBe(before);
+      const [winner, loser] = a.status === 201 ? [a, b] : [b, a];
+      const order = winner.body.orders[0];
+      expect(loser.type).toContain(PROBLEM_JSON);
+      expect(loser.body).toMatchObject({ status: 409, code: 'cart-already-checked-out', details: { orderId: order.id } });
+
+      // One order, one purchase per line: the loser wrote neither a second order nor second subscriptions.
+      const subscriptionStreams = order.lineItems.map((l: { subscriptionId: string }) => `subscription-${l.subscriptionId}`).sort();
+      expect(subscriptionStreams).toHaveLength(2);
+      expect(await streamsOfOrder('OrderPlaced', order.id)).toEqual([`order-${order.id}`]);
+      expect(await streamsOfOrder('SubscriptionPurchased', order.id)).toEqual(subscriptionStreams);
+      expect((await world.streamEvents(`order-${order.id}`)).map((e) => e.type)).toEqual(['OrderPlaced']);
+
+      const again = await expectRefused(() => world.call('POST', url, world.as(direct)), 409, 'cart-already-checked-out');
+      expect(again.body.details).toEqual({ orderId: order.id });
     });
 
     it('R-SUB-1 R-CAT-4 R-CAT-6 R-SUB-9: refused lines are order errors with stable codes; the other lines still succeed', async () => {
@@ -173,9 +211,8 @@ describe('carts, checkout and orders API', () => {
       const url = `/v1/customers/${customerId}/carts/${cart.body.id}/checkout`;
       world.setClock('2025-01-22T10:00:00.000Z');
       expect((await world.call('GET', `/v1/customers/${customerId}/carts/${cart.body.id}`, world.as(direct))).body.status).toBe('expired');
-      const refused = await world.call('POST', url, world.as(direct));
-      expect(refused.status).toBe(422);
-      expect(refused.body).toMatchObject({ code: 'cart-expired', details: { expiresAt: '2025-01-22T10:00:00.000Z' } });
+      const refused = await expectRefused(() => world.call('POST', url, world.as(direct)), 422, 'cart-expired');
+      expect(refused.body).toMatchObject({ details: { expiresAt: '2025-01-22T10:00:00.000Z' } });
       world.setClock('2025-01-22T09:59:59.000Z');
       expect((await world.call('POST', url, world.as(direct))).status).toBe(201);
     });
@@ -236,9 +273,7 @@ describe('carts, checkout and orders API', () => {
       // February list's 392.12: 4 * 392.12 * 297 / 365 = 1276.272 -> 1276.27.
       expect(purchased.data.charge).toMatchObject({ amount: { minor: 127_627, currency: 'EUR' }, proration: { days: 297, ofDays: 365 } });
 
-      const refused = await world.checkout(direct, customerId, [line(ITEMS.e3Annual, { customTermEndDate: '2025-11-30' })]);
-      expect(refused.status).toBe(422);
-      expect(refused.body.code).toBe('custom-term-end-date-not-allowed');
+      await refusedCheckout(direct, customerId, [line(ITEMS.e3Annual, { customTermEndDate: '2025-11-30' })], 'custom-term-end-date-not-allowed');
       const bad = await world.call('GET', `/v1/customers/${customerId}/subscriptions/custom-term-end-dates?termDuration=P2Y`, world.as(direct));
       expect(bad.status).toBe(400);
     });
@@ -320,13 +355,9 @@ describe('carts, checkout and orders API', () => {
       expect((await world.call('GET', `/v1/customers/${customerId}/subscriptions`, asReseller)).body.items.map((s: { id: string }) => s.id)).toEqual([subscriptionId]);
       expect((await world.call('GET', `/v1/customers/${customerId}/orders`, asReseller)).body.items).toHaveLength(1);
 
-      const refused = await world.checkout(reseller, customerId, [line(ITEMS.e3Annual)], asReseller);
-      expect(refused.status).toBe(422);
-      expect(refused.body.code).toBe('indirect-reseller-cannot-purchase');
-      const unknown = await world.checkout(provider, customerId, [line(ITEMS.e3Annual, { participants: [{ key: 'transaction_reseller', value: '1' }] })]);
-      expect(unknown.body.code).toBe('reseller-not-found');
-      const directWithReseller = await world.checkout(direct, await world.customer(direct), [line(ITEMS.e3Annual, { participants })]);
-      expect(directWithReseller.body.code).toBe('not-an-indirect-provider');
+      await refusedCheckout(reseller, customerId, [line(ITEMS.e3Annual)], 'indirect-reseller-cannot-purchase', asReseller);
+      await refusedCheckout(provider, customerId, [line(ITEMS.e3Annual, { participants: [{ key: 'transaction_reseller', value: '1' }] })], 'reseller-not-found');
+      await refusedCheckout(direct, await world.customer(direct), [line(ITEMS.e3Annual, { participants })], 'not-an-indirect-provider');
     });
   });
 
