@@ -26,7 +26,7 @@ const EXPIRED_OF_CUSTOMERS = `
   select c.customer_id, s.subscription_id, s.product_id, s.sku_id, s.expired_at, s.grace_ends_at
   from unnest($1::text[]) as c(customer_id)
   cross join lateral (
-    select * from subscriptions where subscriptions.customer_id = c.customer_id and status = 'expired' offset 0
+    select * from subscriptions_v2 where subscriptions_v2.customer_id = c.customer_id and status = 'expired' offset 0
   ) s`;
 
 interface ExpiredRow {
@@ -109,7 +109,7 @@ export class SubscriptionQueries {
   async customerSubscriptions(customerId: string): Promise<CustomerSubscriptionFact[]> {
     await this.catchUp();
     const rows = await this.database.db
-      .selectFrom('subscriptions')
+      .selectFrom('subscriptions_v2')
       .select(['subscription_id', 'partner_tenant_id', 'product_id', 'sku_id', 'product_type', 'status', 'term_duration', 'commitment_end_date'])
       .where('customer_id', '=', customerId)
       .execute();
@@ -127,7 +127,7 @@ export class SubscriptionQueries {
   /** Does the actor hold any subscription of the customer as its reseller (R-TENANT-1)? */
   async isResellerOfAny(actor: Actor, customerId: string): Promise<boolean> {
     const row = await this.database.db
-      .selectFrom('subscriptions')
+      .selectFrom('subscriptions_v2')
       .select('subscription_id')
       .where('customer_id', '=', customerId)
       .where('reseller_tenant_id', '=', actor.tenantId)
@@ -147,7 +147,7 @@ export class SubscriptionQueries {
     now: Date,
   ): Promise<Page<SubscriptionListItem>> {
     const after = decodeContinuationToken(filter.continuationToken);
-    let query = this.database.db.selectFrom('subscriptions as s').selectAll('s').where('s.customer_id', '=', customerId);
+    let query = this.database.db.selectFrom('subscriptions_v2 as s').selectAll('s').where('s.customer_id', '=', customerId);
     if (!isOperator(actor) && actor.tenantId !== customerId) {
       query = query.where((eb) =>
         eb.or([

@@ -158,7 +158,7 @@ export class SubscriptionsProjection implements Projection {
       const at = recorded.metadata.occurredAt;
       if (event.type === 'SubscriptionImported' || event.type === 'SubscriptionPurchased') {
         await trx
-          .insertInto('subscriptions')
+          .insertInto('subscriptions_v2')
           .values(startingRow(event.data, originOf(event), at, recorded.streamVersion))
           .onConflict((oc) => oc.column('subscription_id').doNothing())
           .execute();
@@ -166,11 +166,11 @@ export class SubscriptionsProjection implements Projection {
       }
       const changes: Updateable<SubscriptionsTable> = { ...changesOf(event) };
       if (SEAT_EVENT_TYPES.has(event.type)) {
-        const row = await trx.selectFrom('subscriptions').select('refundable_seats').where('subscription_id', '=', event.data.subscriptionId).executeTakeFirst();
+        const row = await trx.selectFrom('subscriptions_v2').select('refundable_seats').where('subscription_id', '=', event.data.subscriptionId).executeTakeFirst();
         changes.refundable_seats = JSON.stringify(refundableSeatsAfter(row?.refundable_seats ?? [], event));
       }
       await trx
-        .updateTable('subscriptions')
+        .updateTable('subscriptions_v2')
         .set({ ...changes, updated_at: at, version: recorded.streamVersion })
         .where('subscription_id', '=', event.data.subscriptionId)
         .where('version', '<', recorded.streamVersion)
@@ -179,7 +179,7 @@ export class SubscriptionsProjection implements Projection {
   }
 
   async reset(trx: Transaction<Database>): Promise<void> {
-    await trx.deleteFrom('subscriptions').execute();
+    await trx.deleteFrom('subscriptions_v2').execute();
   }
 }
 

@@ -4,7 +4,11 @@ import type { RefundableSeats } from './refundable-seats';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
-/** Rows of migration 0030_subscriptions, written only by subscriptions_v2. */
+/**
+ * Rows of the table subscriptions_v2, written only by the projection of that name. Its columns are
+ * those of `subscriptions` (migrations 0030, 0040; the table of subscriptions_v1) plus those of
+ * migration 0100_subscription_refund_windows.
+ */
 export interface SubscriptionsTable {
   subscription_id: string;
   customer_id: string;
@@ -28,7 +32,7 @@ export interface SubscriptionsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   version: number;
-  /** Migration 0040_subscription_lifecycle. */
+  /** R-SUB-6, R-SUB-7 (migration 0040_subscription_lifecycle). */
   expired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   grace_ends_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   continues_subscription_id: ColumnType<string | null, string | null | undefined, string | null>;
@@ -53,7 +57,7 @@ export interface OrdersTable {
 
 declare module '../../../persistence/src/schema' {
   interface Database {
-    subscriptions: SubscriptionsTable;
+    subscriptions_v2: SubscriptionsTable;
     orders: OrdersTable;
   }
 }
