@@ -54,6 +54,14 @@ describe('subscription list: refund options and removable seats', () => {
     world.setClock(at(1));
     expect((await world.call('PATCH', world.subscriptionUrl(customerId, id), world.as(partner), { quantity: 13 })).status).toBe(200);
 
+    // The purchase batch (10 seats, until +168 h) and the added one (3 seats, until +169 h).
+    const bothBatches = {
+      totalQuantity: 13,
+      details: [
+        { quantity: 10, allowedUntilDateTime: at(168) },
+        { quantity: 3, allowedUntilDateTime: at(169) },
+      ],
+    };
     const expectations: Array<[string, Readout]> = [
       [
         at(23, 3599),
@@ -64,13 +72,7 @@ describe('subscription list: refund options and removable seats', () => {
           ],
           cancellationAllowedUntil: at(168),
           cancellationWindowPassed: false,
-          refundableQuantity: {
-            totalQuantity: 13,
-            details: [
-              { quantity: 10, allowedUntilDateTime: at(168) },
-              { quantity: 3, allowedUntilDateTime: at(169) },
-            ],
-          },
+          refundableQuantity: bothBatches,
         },
       ],
       [
@@ -79,13 +81,7 @@ describe('subscription list: refund options and removable seats', () => {
           refundOptions: [{ type: 'Partial', expiresAt: at(168) }],
           cancellationAllowedUntil: at(168),
           cancellationWindowPassed: false,
-          refundableQuantity: {
-            totalQuantity: 13,
-            details: [
-              { quantity: 10, allowedUntilDateTime: at(168) },
-              { quantity: 3, allowedUntilDateTime: at(169) },
-            ],
-          },
+          refundableQuantity: bothBatches,
         },
       ],
       [
